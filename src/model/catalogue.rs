@@ -1,0 +1,416 @@
+//! The indicator catalogue (METHODOLOGY §1): data, versioned, replaceable.
+//!
+//! ```
+//! use fazhi::model::{Catalogue, Measure};
+//!
+//! let catalogue = Catalogue::default_catalogue();
+//! assert!(catalogue.indicators.len() >= 30);
+//! let leaflets = catalogue.indicator("PUB_MATERIALS").unwrap();
+//! assert_eq!(leaflets.measure, Measure::Count);
+//! // Chinese names and aliases resolve to the same indicator.
+//! assert_eq!(catalogue.resolve("发放法治宣传资料份数"), catalogue.resolve("PUB_MATERIALS"));
+//! ```
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+
+/// The catalogue bundled with the crate (`datasets/catalogue.toml`).
+pub const DEFAULT_CATALOGUE_TOML: &str = include_str!("../../datasets/catalogue.toml");
+
+/// Unit of measure of an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Measure {
+    /// Whole counts (次, 场, 人, 份, 件, 个): never negative, never fractional.
+    Count,
+    /// Hours (课时).
+    Hours,
+    /// Percentages in [0, 100].
+    Percent,
+    /// Scores (exam results, assessment points).
+    Score,
+    /// Money in yuan.
+    Yuan,
+    /// Yes/no, stored as 1/0.
+    Boolean,
+    /// An average written in the report (per village, per person): non-negative, may be fractional.
+    Average,
+}
+
+impl Measure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Count => "count",
+            Self::Hours => "hours",
+            Self::Percent => "percent",
+            Self::Score => "score",
+            Self::Yuan => "yuan",
+            Self::Boolean => "boolean",
+            Self::Average => "average",
+        }
+    }
+
+    /// The hard lower bound of values of this measure (all of them are non-negative).
+    pub fn floor(self) -> Option<f64> {
+        Some(0.0)
+    }
+
+    /// The hard upper bound of values of this measure.
+    pub fn ceiling(self) -> Option<f64> {
+        match self {
+            Self::Percent => Some(100.0),
+            Self::Boolean => Some(1.0),
+            _ => None,
+        }
+    }
+}
+
+/// Output (activity counts) or outcome (rates, results).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Kind {
+    Output,
+    Outcome,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Output => "output",
+            Self::Outcome => "outcome",
+        }
+    }
+}
+
+/// Which direction is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    Higher,
+    Lower,
+}
+
+impl Polarity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Higher => "higher",
+            Self::Lower => "lower",
+        }
+    }
+
+    /// +1 for higher-is-better, −1 for lower-is-better.
+    pub fn sign(self) -> f64 {
+        match self {
+            Self::Higher => 1.0,
+            Self::Lower => -1.0,
+        }
+    }
+}
+
+/// What an indicator is divided by before normalising.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Denominator {
+    /// Another indicator of the same unit and year (e.g. certified officers ÷ enforcement staff).
+    Indicator { indicator: String },
+    /// A unit attribute (`villages`, `residents`), scaled: value ÷ attribute × per.
+    Attribute {
+        attribute: String,
+        #[serde(default = "one")]
+        per: f64,
+    },
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// The counts a stated rate should equal: rate = 100 · numerator ÷ denominator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatioOf {
+    pub numerator: String,
+    pub denominator: String,
+}
+
+/// Fixed bounds for goalpost normalisation.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Goalposts {
+    pub worst: f64,
+    pub best: f64,
+}
+
+/// A first-level area (一级指标).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dimension {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+/// One catalogue entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub dimension: String,
+    pub measure: Measure,
+    #[serde(default)]
+    pub unit_word: String,
+    pub kind: Kind,
+    pub polarity: Polarity,
+    #[serde(default)]
+    pub denominator: Option<Denominator>,
+    #[serde(default)]
+    pub ratio_of: Option<RatioOf>,
+    #[serde(default)]
+    pub goalposts: Option<Goalposts>,
+    #[serde(default = "one")]
+    pub weight: f64,
+    /// The sentence of the seed report this indicator comes from.
+    #[serde(default)]
+    pub seed_quote: Option<String>,
+}
+
+/// The indicator catalogue: dimensions and indicators, with a version recorded in every result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    pub version: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub dimensions: Vec<Dimension>,
+    pub indicators: Vec<Indicator>,
+    /// Where the catalogue came from (`<bundled>` or a path); not part of the file.
+    #[serde(skip)]
+    pub origin: String,
+    #[serde(skip)]
+    lookup: HashMap<String, usize>,
+}
+
+impl Catalogue {
+    /// The bundled default catalogue. It is checked by the test suite, so loading it cannot fail.
+    pub fn default_catalogue() -> Self {
+        #[allow(clippy::expect_used)]
+        Self::from_toml_str(DEFAULT_CATALOGUE_TOML, "<bundled>").expect("the bundled catalogue is valid (tested)")
+    }
+
+    /// Reads a catalogue from a `.toml` or `.json` file.
+    pub fn read(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(&name, e))?;
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("json") => Self::from_json_str(&text, &name),
+            Some("toml") => Self::from_toml_str(&text, &name),
+            other => Err(Error::catalogue(
+                Location::file(&name),
+                format!("unsupported catalogue file type {other:?}; write the catalogue as .toml or .json (copy datasets/catalogue.toml to start)"),
+            )),
+        }
+    }
+
+    /// Parses a TOML catalogue; `origin` names it in errors.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Self> {
+        let parsed: Self = toml::from_str(text).map_err(|e| {
+            let mut location = Location::file(origin);
+            if let Some(span) = e.span() {
+                location.row = Some(text[..span.start.min(text.len())].lines().count().max(1));
+            }
+            Error::catalogue(location, format!("{} (see datasets/catalogue.toml for the expected fields)", e.message()))
+        })?;
+        parsed.finish(origin)
+    }
+
+    /// Parses a JSON catalogue; `origin` names it in errors.
+    pub fn from_json_str(text: &str, origin: &str) -> Result<Self> {
+        let parsed: Self = serde_json::from_str(text).map_err(|e| {
+            Error::catalogue(Location::file(origin).with_row(e.line()), format!("{e} (see datasets/catalogue.toml for the expected fields)"))
+        })?;
+        parsed.finish(origin)
+    }
+
+    /// The catalogue as TOML text (to copy and edit).
+    pub fn to_toml_string(&self) -> Result<String> {
+        toml::to_string_pretty(self).map_err(|e| Error::catalogue(Location::file(&self.origin), e.to_string()))
+    }
+
+    fn finish(mut self, origin: &str) -> Result<Self> {
+        self.origin = origin.to_string();
+        self.validate()?;
+        self.lookup = HashMap::new();
+        for (i, ind) in self.indicators.iter().enumerate() {
+            self.lookup.insert(ind.code.clone(), i);
+            self.lookup.insert(ind.code.to_ascii_uppercase(), i);
+        }
+        // Names and aliases never shadow a code.
+        for (i, ind) in self.indicators.iter().enumerate() {
+            for name in std::iter::once(&ind.name_zh).chain(std::iter::once(&ind.name_en)).chain(ind.aliases.iter()) {
+                self.lookup.entry(name.clone()).or_insert(i);
+                self.lookup.entry(strip_quotes(name)).or_insert(i);
+            }
+        }
+        Ok(self)
+    }
+
+    fn validate(&self) -> Result<()> {
+        let at = |code: &str| Location::file(&self.origin).with_indicator(code);
+        if self.version.trim().is_empty() {
+            return Err(Error::catalogue(Location::file(&self.origin), "the catalogue needs a non-empty `version` (results record it)"));
+        }
+        if self.indicators.is_empty() {
+            return Err(Error::catalogue(Location::file(&self.origin), "the catalogue has no [[indicators]]"));
+        }
+        let mut dims: HashMap<&str, ()> = HashMap::new();
+        for d in &self.dimensions {
+            if dims.insert(d.code.as_str(), ()).is_some() {
+                return Err(Error::catalogue(Location::file(&self.origin), format!("dimension {} is defined twice; codes must be unique", d.code)));
+            }
+            if !(d.weight.is_finite() && d.weight >= 0.0) {
+                return Err(Error::catalogue(Location::file(&self.origin), format!("dimension {} has weight {}; weights must be finite and ≥ 0", d.code, d.weight)));
+            }
+        }
+        let mut codes: HashMap<&str, ()> = HashMap::new();
+        for ind in &self.indicators {
+            if ind.code.is_empty() || !ind.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(Error::catalogue(at(&ind.code), "indicator codes use only A–Z, 0–9 and _"));
+            }
+            if codes.insert(ind.code.as_str(), ()).is_some() {
+                return Err(Error::catalogue(at(&ind.code), "indicator code is defined twice; codes must be unique"));
+            }
+            if !dims.contains_key(ind.dimension.as_str()) {
+                return Err(Error::catalogue(at(&ind.code), format!("dimension {:?} is not among the [[dimensions]]; add it or fix the code", ind.dimension)));
+            }
+            if !(ind.weight.is_finite() && ind.weight >= 0.0) {
+                return Err(Error::catalogue(at(&ind.code), format!("weight {} must be finite and ≥ 0", ind.weight)));
+            }
+            if let Some(g) = ind.goalposts {
+                if !(g.worst.is_finite() && g.best.is_finite()) || g.worst == g.best {
+                    return Err(Error::catalogue(at(&ind.code), "goalposts need two different finite numbers (worst, best)"));
+                }
+                if (g.best > g.worst) != (ind.polarity == Polarity::Higher) {
+                    return Err(Error::catalogue(at(&ind.code), format!("goalposts worst={} best={} contradict polarity {}", g.worst, g.best, ind.polarity.as_str())));
+                }
+            }
+            if let Some(Denominator::Attribute { attribute, per }) = &ind.denominator
+                && (attribute.trim().is_empty() || !(per.is_finite() && *per > 0.0))
+            {
+                return Err(Error::catalogue(at(&ind.code), "a denominator attribute needs a name and per > 0"));
+            }
+        }
+        for ind in &self.indicators {
+            let mut refs: Vec<&str> = Vec::new();
+            if let Some(Denominator::Indicator { indicator }) = &ind.denominator {
+                refs.push(indicator);
+            }
+            if let Some(r) = &ind.ratio_of {
+                refs.push(&r.numerator);
+                refs.push(&r.denominator);
+                if ind.measure != Measure::Percent {
+                    return Err(Error::catalogue(at(&ind.code), "ratio_of is for percent indicators (a stated rate and the counts it comes from)"));
+                }
+            }
+            for r in refs {
+                if !codes.contains_key(r) {
+                    return Err(Error::catalogue(at(&ind.code), format!("refers to indicator {r}, which is not in the catalogue")));
+                }
+                if r == ind.code {
+                    return Err(Error::catalogue(at(&ind.code), "an indicator cannot be its own denominator"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The indicator with this code.
+    pub fn indicator(&self, code: &str) -> Option<&Indicator> {
+        self.lookup.get(code).map(|&i| &self.indicators[i]).filter(|ind| ind.code == code)
+    }
+
+    /// Index of the indicator a column header or cell names: code (any case), Chinese or English
+    /// name, or alias; Chinese quotation marks are ignored (“法宣在线”参考率 = 法宣在线参考率).
+    pub fn resolve(&self, name: &str) -> Option<usize> {
+        let name = name.trim();
+        self.lookup
+            .get(name)
+            .or_else(|| self.lookup.get(&name.to_ascii_uppercase()))
+            .or_else(|| self.lookup.get(&strip_quotes(name)))
+            .copied()
+    }
+
+    /// The dimension with this code.
+    pub fn dimension(&self, code: &str) -> Option<&Dimension> {
+        self.dimensions.iter().find(|d| d.code == code)
+    }
+}
+
+fn strip_quotes(s: &str) -> String {
+    s.chars().filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’' | '「' | '」' | '《' | '》')).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_catalogue_is_valid_and_large_enough() {
+        let c = Catalogue::default_catalogue();
+        assert!(c.indicators.len() >= 30, "{} indicators", c.indicators.len());
+        assert_eq!(c.dimensions.len(), 8);
+        assert!(!c.version.is_empty());
+        assert!(c.indicators.iter().all(|i| (i.weight - 1.0).abs() < f64::EPSILON), "default weights are equal");
+    }
+
+    #[test]
+    fn resolves_codes_names_aliases() {
+        let c = Catalogue::default_catalogue();
+        let i = c.resolve("CAP_ONLINE_EXAM_PASS_RATE").unwrap();
+        assert_eq!(c.resolve("cap_online_exam_pass_rate"), Some(i));
+        assert_eq!(c.resolve("“法宣在线”及格率"), Some(i));
+        assert_eq!(c.resolve("法宣在线及格率"), Some(i));
+        assert_eq!(c.resolve("nonsense"), None);
+    }
+
+    #[test]
+    fn bad_catalogues_are_rejected_with_location() {
+        let bad_dim = DEFAULT_CATALOGUE_TOML.replacen("dimension = \"LEAD\"", "dimension = \"NOPE\"", 1);
+        let e = Catalogue::from_toml_str(&bad_dim, "mine.toml").unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("mine.toml") && msg.contains("LEAD_STUDY_SESSIONS") && msg.contains("NOPE"), "{msg}");
+
+        let dup = format!("{DEFAULT_CATALOGUE_TOML}\n[[indicators]]\ncode = \"PUB_MATERIALS\"\nname_zh = \"x\"\nname_en = \"x\"\ndimension = \"PUB\"\nmeasure = \"count\"\nkind = \"output\"\npolarity = \"higher\"\n");
+        assert!(Catalogue::from_toml_str(&dup, "dup.toml").unwrap_err().to_string().contains("twice"));
+
+        let bad_measure = DEFAULT_CATALOGUE_TOML.replacen("measure = \"count\"", "measure = \"litres\"", 1);
+        let msg = Catalogue::from_toml_str(&bad_measure, "m.toml").unwrap_err().to_string();
+        assert!(msg.contains("m.toml") && msg.contains("row"), "{msg}");
+
+        let no_version = DEFAULT_CATALOGUE_TOML.replacen("version = \"2024.1\"", "version = \"\"", 1);
+        assert!(Catalogue::from_toml_str(&no_version, "v.toml").is_err());
+    }
+
+    #[test]
+    fn toml_and_json_round_trip() {
+        let c = Catalogue::default_catalogue();
+        let json = serde_json::to_string(&c).unwrap();
+        let back = Catalogue::from_json_str(&json, "c.json").unwrap();
+        assert_eq!(back.indicators, c.indicators);
+        let toml = c.to_toml_string().unwrap();
+        assert_eq!(Catalogue::from_toml_str(&toml, "c.toml").unwrap().indicators, c.indicators);
+    }
+}
