@@ -65,11 +65,7 @@ impl fmt::Display for Location {
         if let Some(indicator) = &self.indicator {
             parts.push(format!("indicator {indicator}"));
         }
-        if parts.is_empty() {
-            f.write_str("<unknown location>")
-        } else {
-            f.write_str(&parts.join(", "))
-        }
+        if parts.is_empty() { f.write_str("<unknown location>") } else { f.write_str(&parts.join(", ")) }
     }
 }
 

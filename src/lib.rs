@@ -33,3 +33,8 @@ mod python;
 pub use error::{Error, Location, Result};
 pub use model::{Catalogue, Interval, Qualifier, Targets, Units};
 pub use panel::{Panel, PanelOptions, PanelSummary, RejectReason, Rejection};
+
+/// The README's Rust quick-start, compiled and run as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -60,6 +60,8 @@ pub enum RejectReason {
     EmptyValue,
     /// The value is not a number, interval or qualified number.
     UnparseableValue,
+    /// The value is an unfilled template placeholder (XX, ××, 待填) or a bare dash.
+    Placeholder,
     /// The value's form does not fit the indicator's measure (a % sign on a count).
     WrongMeasure,
     /// A percentage outside [0, 100].
@@ -84,6 +86,7 @@ impl RejectReason {
             Self::UnknownUnit => "unknown_unit",
             Self::EmptyValue => "empty_value",
             Self::UnparseableValue => "unparseable_value",
+            Self::Placeholder => "placeholder",
             Self::WrongMeasure => "wrong_measure",
             Self::PercentOutOfRange => "percent_out_of_range",
             Self::NegativeValue => "negative_value",
@@ -113,7 +116,12 @@ pub struct Rejection {
 
 impl Rejection {
     fn location(&self) -> Location {
-        Location { file: Some(self.file.clone()), row: Some(self.row), column: Some(self.column.clone()), indicator: self.indicator.clone() }
+        Location {
+            file: Some(self.file.clone()),
+            row: Some(self.row),
+            column: Some(self.column.clone()),
+            indicator: self.indicator.clone(),
+        }
     }
 }
 
@@ -144,7 +152,8 @@ pub struct Panel {
     input_rows: usize,
 }
 
-const UNIT_HEADERS: &[&str] = &["unit", "unit_code", "township", "乡镇", "乡镇名称", "乡镇（街道）", "乡镇(街道)", "乡镇/街道", "街道", "单位名称", "地区"];
+const UNIT_HEADERS: &[&str] =
+    &["unit", "unit_code", "township", "乡镇", "乡镇名称", "乡镇（街道）", "乡镇(街道)", "乡镇/街道", "街道", "单位名称", "地区"];
 const YEAR_HEADERS: &[&str] = &["year", "年份", "年度", "年"];
 const INDICATOR_HEADERS: &[&str] = &["indicator", "indicator_code", "code", "指标", "指标代码", "指标名称"];
 const VALUE_HEADERS: &[&str] = &["value", "值", "数值", "指标值", "数据"];
@@ -244,9 +253,22 @@ impl Builder<'_> {
             ValueCell::Number(x) => Some(format_number(x)),
             ValueCell::Empty => None,
         };
-        let rejection = Rejection { file: self.file.clone(), row: raw.row, column: raw.column.to_string(), unit: raw.unit.clone(), year: raw.year.clone(), indicator, text, reason, message };
+        let rejection = Rejection {
+            file: self.file.clone(),
+            row: raw.row,
+            column: raw.column.to_string(),
+            unit: raw.unit.clone(),
+            year: raw.year.clone(),
+            indicator,
+            text,
+            reason,
+            message,
+        };
         if self.strict {
-            return Err(Error::Validation { location: rejection.location(), message: format!("{} ({})", rejection.message, reason.as_str()) });
+            return Err(Error::Validation {
+                location: rejection.location(),
+                message: format!("{} ({})", rejection.message, reason.as_str()),
+            });
         }
         self.rejected.push(rejection);
         Ok(())
@@ -262,7 +284,13 @@ impl Builder<'_> {
         };
         let indicator = match &raw.indicator {
             Ok(i) => *i,
-            Err(None) => return self.reject(&raw, RejectReason::MissingKey, "the indicator is empty; give a catalogue code (e.g. PUB_MATERIALS) or Chinese name".into()),
+            Err(None) => {
+                return self.reject(
+                    &raw,
+                    RejectReason::MissingKey,
+                    "the indicator is empty; give a catalogue code (e.g. PUB_MATERIALS) or Chinese name".into(),
+                );
+            }
             Err(Some(text)) => match self.catalogue.resolve(text) {
                 Some(i) => i,
                 None => {
@@ -275,13 +303,23 @@ impl Builder<'_> {
             },
         };
         let Some(year) = parse_year(&year_text) else {
-            return self.reject(&raw, RejectReason::BadYear, format!("year {year_text:?} is not a whole year between 1949 and 2100; write it as 2023"));
+            return self.reject(
+                &raw,
+                RejectReason::BadYear,
+                format!("year {year_text:?} is not a whole year between 1949 and 2100; write it as 2023"),
+            );
         };
         let unit = match self.units {
             None => unit_text.clone(),
             Some(units) => match units.resolve(&unit_text) {
                 Some(u) => u.code.clone(),
-                None => return self.reject(&raw, RejectReason::UnknownUnit, format!("unit {unit_text:?} is not in the unit table; add it there or fix the code/name")),
+                None => {
+                    return self.reject(
+                        &raw,
+                        RejectReason::UnknownUnit,
+                        format!("unit {unit_text:?} is not in the unit table; add it there or fix the code/name"),
+                    );
+                }
             },
         };
         let ind = &self.catalogue.indicators[indicator];
@@ -293,7 +331,17 @@ impl Builder<'_> {
             ValueCell::Text(t) => Some(t.to_string()),
             _ => None,
         };
-        self.accepted.push(Accepted { unit, year, indicator, interval, text, source: raw.source, origin: raw.origin, row: raw.row, column: raw.column.to_string() });
+        self.accepted.push(Accepted {
+            unit,
+            year,
+            indicator,
+            interval,
+            text,
+            source: raw.source,
+            origin: raw.origin,
+            row: raw.row,
+            column: raw.column.to_string(),
+        });
         Ok(())
     }
 }
@@ -301,8 +349,15 @@ impl Builder<'_> {
 /// Reads and checks one value against its indicator's measure.
 fn read_value(ind: &Indicator, cell: ValueCell<'_>) -> std::result::Result<Interval, (RejectReason, String)> {
     let (interval, percent_sign) = match cell {
-        ValueCell::Empty => return Err((RejectReason::EmptyValue, "the value is empty; leave the row out for a missing value, never write 0 for it".into())),
-        ValueCell::Number(x) if !x.is_finite() => return Err((RejectReason::UnparseableValue, format!("the value {x} is not a finite number"))),
+        ValueCell::Empty => {
+            return Err((
+                RejectReason::EmptyValue,
+                "the value is empty; leave the row out for a missing value, never write 0 for it".into(),
+            ));
+        }
+        ValueCell::Number(x) if !x.is_finite() => {
+            return Err((RejectReason::UnparseableValue, format!("the value {x} is not a finite number")));
+        }
         ValueCell::Number(x) => (Interval::exact(x), false),
         ValueCell::Text(t) => {
             if ind.measure == Measure::Boolean
@@ -310,16 +365,27 @@ fn read_value(ind: &Indicator, cell: ValueCell<'_>) -> std::result::Result<Inter
             {
                 return Ok(Interval::exact(if b { 1.0 } else { 0.0 }));
             }
+            if crate::model::value::is_placeholder(&crate::model::value::normalize(t)) {
+                return Err((
+                    RejectReason::Placeholder,
+                    format!("{t:?} is an unfilled template placeholder or a dash, not a value; fill in the number or leave the row out"),
+                ));
+            }
             match parse_value(t) {
                 Ok(parsed) => (parsed.interval, parsed.percent),
-                Err(Error::ValueParse { message, .. }) => return Err((RejectReason::UnparseableValue, format!("cannot read {t:?}: {message}"))),
+                Err(Error::ValueParse { message, .. }) => {
+                    return Err((RejectReason::UnparseableValue, format!("cannot read {t:?}: {message}")));
+                }
                 Err(other) => return Err((RejectReason::UnparseableValue, other.to_string())),
             }
         }
     };
     let name = || format!("{} ({})", ind.code, ind.name_zh);
     if percent_sign && ind.measure != Measure::Percent {
-        return Err((RejectReason::WrongMeasure, format!("the value is a percentage but {} is measured as {}; check the column", name(), ind.measure.as_str())));
+        return Err((
+            RejectReason::WrongMeasure,
+            format!("the value is a percentage but {} is measured as {}; check the column", name(), ind.measure.as_str()),
+        ));
     }
     match ind.measure {
         Measure::Boolean => {
@@ -344,7 +410,10 @@ fn read_value(ind: &Indicator, cell: ValueCell<'_>) -> std::result::Result<Inter
         return Err((RejectReason::NegativeValue, format!("{} cannot be negative", name())));
     }
     if ind.measure == Measure::Count && ends.iter().flatten().any(|x| x.fract() != 0.0) {
-        return Err((RejectReason::FractionalCount, format!("{} counts {} and must be a whole number", name(), if ind.unit_word.is_empty() { "items" } else { &ind.unit_word })));
+        return Err((
+            RejectReason::FractionalCount,
+            format!("{} counts {} and must be a whole number", name(), if ind.unit_word.is_empty() { "items" } else { &ind.unit_word }),
+        ));
     }
     Ok(interval)
 }
@@ -378,7 +447,14 @@ impl Panel {
         Self::build(frame, catalogue, units, options, "<frame>", 1)
     }
 
-    fn build(frame: &DataFrame, catalogue: Catalogue, units: Option<Units>, options: &PanelOptions, file: &str, header_rows: usize) -> Result<Self> {
+    fn build(
+        frame: &DataFrame,
+        catalogue: Catalogue,
+        units: Option<Units>,
+        options: &PanelOptions,
+        file: &str,
+        header_rows: usize,
+    ) -> Result<Self> {
         let unit_col = find_column(frame, UNIT_HEADERS).cloned();
         let year_col = find_column(frame, YEAR_HEADERS).cloned();
         let indicator_col = find_column(frame, INDICATOR_HEADERS).cloned();
@@ -393,7 +469,15 @@ impl Panel {
                 ),
             ));
         };
-        let mut builder = Builder { catalogue: &catalogue, units: units.as_ref(), file: file.to_string(), strict: options.strict, accepted: Vec::new(), rejected: Vec::new(), input_rows: 0 };
+        let mut builder = Builder {
+            catalogue: &catalogue,
+            units: units.as_ref(),
+            file: file.to_string(),
+            strict: options.strict,
+            accepted: Vec::new(),
+            rejected: Vec::new(),
+            input_rows: 0,
+        };
         let unit_cells = Cells::read(frame.column(&unit_col)?)?;
         let year_cells = Cells::read(frame.column(&year_col)?)?;
         let source_cells = match &source_col {
@@ -420,12 +504,16 @@ impl Panel {
                 }
             }
             (Some(_), None) | (None, Some(_)) => {
-                return Err(Error::input(Location::file(file), "a long-form table needs both an `indicator` and a `value` column (wide form has neither: one column per indicator)"));
+                return Err(Error::input(
+                    Location::file(file),
+                    "a long-form table needs both an `indicator` and a `value` column (wide form has neither: one column per indicator)",
+                ));
             }
             (None, None) => {
                 let keys = [Some(&unit_col), Some(&year_col), source_col.as_ref()];
                 let indicator_columns: Vec<&Column> = frame.columns().iter().filter(|c| !keys.contains(&Some(c.name()))).collect();
-                let resolved: Vec<Result<usize, Option<String>>> = indicator_columns.iter().map(|c| catalogue.resolve(c.name()).ok_or_else(|| Some(c.name().to_string()))).collect();
+                let resolved: Vec<Result<usize, Option<String>>> =
+                    indicator_columns.iter().map(|c| catalogue.resolve(c.name()).ok_or_else(|| Some(c.name().to_string()))).collect();
                 let cells: Vec<Cells> = indicator_columns.iter().map(|c| Cells::read(c)).collect::<Result<_>>()?;
                 for i in 0..frame.height() {
                     let row = row_of(i);
@@ -575,7 +663,13 @@ impl Panel {
 /// Resolves repeated (unit, year, indicator) keys without depending on row order: when every
 /// copy carries the same value the earliest row is kept and the others are rejected; when the
 /// copies disagree none is kept (nobody can tell which is right) and all are rejected.
-fn dedupe(mut accepted: Vec<Accepted>, catalogue: &Catalogue, file: &str, rejected: &mut Vec<Rejection>, strict: bool) -> Result<Vec<Accepted>> {
+fn dedupe(
+    mut accepted: Vec<Accepted>,
+    catalogue: &Catalogue,
+    file: &str,
+    rejected: &mut Vec<Rejection>,
+    strict: bool,
+) -> Result<Vec<Accepted>> {
     accepted.sort_by(|a, b| (a.unit.as_str(), a.year, a.indicator, a.row).cmp(&(b.unit.as_str(), b.year, b.indicator, b.row)));
     let mut kept: Vec<Accepted> = Vec::with_capacity(accepted.len());
     let mut duplicates: Vec<Rejection> = Vec::new();
@@ -595,7 +689,10 @@ fn dedupe(mut accepted: Vec<Accepted>, catalogue: &Catalogue, file: &str, reject
         let skip = usize::from(agree);
         for obs in &group[skip..] {
             let message = if agree {
-                format!("a second row for ({}, {}, {code}) with the same value as row {}; the first is kept. Delete the repeated row", obs.unit, obs.year, group[0].row)
+                format!(
+                    "a second row for ({}, {}, {code}) with the same value as row {}; the first is kept. Delete the repeated row",
+                    obs.unit, obs.year, group[0].row
+                )
             } else {
                 format!(
                     "conflicting values for ({}, {}, {code}) at rows {}; none is kept because nobody can tell which is right. Keep the correct row and delete the others",

@@ -21,7 +21,9 @@ fn cell(panel: &Panel, unit: &str, indicator: &str) -> (Option<f64>, Option<f64>
     let f = panel.frame();
     let units = f.column("unit").unwrap().str().unwrap();
     let inds = f.column("indicator").unwrap().str().unwrap();
-    let i = (0..f.height()).find(|&i| units.get(i) == Some(unit) && inds.get(i) == Some(indicator)).unwrap_or_else(|| panic!("{unit} {indicator} missing"));
+    let i = (0..f.height())
+        .find(|&i| units.get(i) == Some(unit) && inds.get(i) == Some(indicator))
+        .unwrap_or_else(|| panic!("{unit} {indicator} missing"));
     (
         f.column("lo").unwrap().f64().unwrap().get(i),
         f.column("hi").unwrap().f64().unwrap().get(i),
@@ -60,7 +62,10 @@ fn every_seed_quantity_maps_to_a_catalogue_indicator_citing_it() {
         assert!(report.contains(ind.seed_quote.as_deref().unwrap()) || ind.seed_quote.as_deref().unwrap().len() > 10, "{}", ind.code);
     }
     for code in &observed {
-        assert!(catalogue.indicator(code).unwrap().seed_quote.is_some(), "{code} is in the seed dataset but its catalogue entry cites no sentence");
+        assert!(
+            catalogue.indicator(code).unwrap().seed_quote.is_some(),
+            "{code} is in the seed dataset but its catalogue entry cites no sentence"
+        );
     }
 }
 
@@ -86,7 +91,8 @@ fn seed_quotes_are_sentences_of_the_real_report() {
 #[test]
 fn bad_rows_are_rejected_with_row_numbers_and_reasons() {
     let units = Units::read(path("tests/data/units.csv"), None).unwrap();
-    let panel = Panel::read(path("tests/data/bad_rows.csv"), Catalogue::default_catalogue(), Some(units), &PanelOptions::default()).unwrap();
+    let panel =
+        Panel::read(path("tests/data/bad_rows.csv"), Catalogue::default_catalogue(), Some(units), &PanelOptions::default()).unwrap();
     let got: Vec<(usize, RejectReason)> = panel.rejections().iter().map(|r| (r.row, r.reason)).collect();
     use RejectReason::*;
     let expected = vec![
@@ -104,7 +110,7 @@ fn bad_rows_are_rejected_with_row_numbers_and_reasons() {
         (13, NotBoolean),
         (14, Duplicate),
         (15, MissingKey),
-        (17, UnparseableValue),
+        (17, Placeholder),
         (18, MissingKey),
     ];
     assert_eq!(got, expected);
@@ -201,7 +207,10 @@ fn parquet_and_json_inputs_read_like_csv() {
     let pq = dir.path().join("seed.parquet");
     ParquetWriter::new(std::fs::File::create(&pq).unwrap()).finish(&mut frame.clone()).unwrap();
     let from_pq = Panel::read(&pq, Catalogue::default_catalogue(), None, &PanelOptions::default()).unwrap();
-    assert_eq!(from_pq.frame().select(["unit", "year", "indicator", "value", "lo", "hi"]).unwrap(), seed().frame().select(["unit", "year", "indicator", "value", "lo", "hi"]).unwrap());
+    assert_eq!(
+        from_pq.frame().select(["unit", "year", "indicator", "value", "lo", "hi"]).unwrap(),
+        seed().frame().select(["unit", "year", "indicator", "value", "lo", "hi"]).unwrap()
+    );
     let js = dir.path().join("seed.ndjson");
     JsonWriter::new(std::fs::File::create(&js).unwrap()).with_json_format(JsonFormat::JsonLines).finish(&mut frame).unwrap();
     let from_json = Panel::read(&js, Catalogue::default_catalogue(), None, &PanelOptions::default()).unwrap();

@@ -24,9 +24,10 @@ import math
 import random
 import re
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 SEED = 20240301
 YEARS = [2020, 2021, 2022, 2023, 2024]
@@ -267,8 +268,16 @@ def make_units(rng: random.Random) -> list[Unit]:
             # Villages grow with population, with scatter (~1 village per 1,300–1,800 people).
             villages = int(clamp(round(residents / 1500 * lognormal(rng, 0.25)), vlo, vhi))
         units.append(
-            Unit(code, name, county, kind, villages, residents,
-                 residents / REFERENCE_RESIDENTS, rng.gauss(0.0, 1.0))
+            Unit(
+                code,
+                name,
+                county,
+                kind,
+                villages,
+                residents,
+                residents / REFERENCE_RESIDENTS,
+                rng.gauss(0.0, 1.0),
+            )
         )
     return units
 
@@ -335,8 +344,7 @@ def gen_percent(rng, unit: Unit, ind: Indicator, prof: dict) -> list:
 def gen_score(rng, unit: Unit, ind: Indicator, prof: dict) -> list:
     """Exam-style average score 70–98, two decimals, improving slowly."""
     level = 85.0 + 4.0 * unit.quality + rng.gauss(0, 2.0)
-    return [round(clamp(level + 0.6 * k + rng.gauss(0, 1.5), 70.0, 98.0), 2)
-            for k, _ in enumerate(YEARS)]
+    return [round(clamp(level + 0.6 * k + rng.gauss(0, 1.5), 70.0, 98.0), 2) for k, _ in enumerate(YEARS)]
 
 
 def gen_average(rng, unit: Unit, ind: Indicator, prof: dict) -> list:
@@ -351,7 +359,7 @@ def gen_average(rng, unit: Unit, ind: Indicator, prof: dict) -> list:
 
 
 def gen_hours(rng, unit: Unit, ind: Indicator, prof: dict) -> list:
-    level = prof["median"] * unit.size ** 0.1 * lognormal(rng, 0.3)
+    level = prof["median"] * unit.size**0.1 * lognormal(rng, 0.3)
     out = []
     for k, _year in enumerate(YEARS):
         v = level * math.exp(0.05 * k) * lognormal(rng, 0.15)
@@ -371,9 +379,11 @@ def gen_boolean(rng, unit: Unit, ind: Indicator, prof: dict) -> list:
 
 def gen_yuan(rng, unit: Unit, ind: Indicator, prof: dict) -> list:
     """Money (e.g. 法治经费): skewed, rounded to hundreds. No such indicator in catalogue 2024.1."""
-    level = prof["median"] * unit.size ** 0.6 * lognormal(rng, 0.5)
-    return [int(clamp(round(level * math.exp(0.05 * k) * lognormal(rng, 0.2), -2),
-                      prof["lo"], prof["hi"])) for k, _ in enumerate(YEARS)]
+    level = prof["median"] * unit.size**0.6 * lognormal(rng, 0.5)
+    return [
+        int(clamp(round(level * math.exp(0.05 * k) * lognormal(rng, 0.2), -2), prof["lo"], prof["hi"]))
+        for k, _ in enumerate(YEARS)
+    ]
 
 
 GENERATORS = {
@@ -396,8 +406,12 @@ def true_values(rng, units: list[Unit], cat: list[Indicator]) -> dict:
         if code not in by_code:
             print(f"note: tuned indicator {code} is not in the catalogue", file=sys.stderr)
     for ind in cat:
-        if ind.code not in PROFILES and ind.measure != "score" and ind.code not in derived \
-                and ind.code not in numerators:
+        if (
+            ind.code not in PROFILES
+            and ind.measure != "score"
+            and ind.code not in derived
+            and ind.code not in numerators
+        ):
             print(f"note: {ind.code} uses the default {ind.measure} profile", file=sys.stderr)
         if ind.measure not in GENERATORS:
             raise SystemExit(f"{ind.code}: unknown measure {ind.measure!r}")
@@ -609,21 +623,37 @@ def drop_missing(rng, rows: list, cat: list[Indicator], protected: list[tuple]) 
 E, W = "合成东县", "合成西县"
 
 
-def T(scope, indicator, year, comparator, target=None, hi=None, tiers=None, baseline=None,
-      note=""):
+def T(scope, indicator, year, comparator, target=None, hi=None, tiers=None, baseline=None, note=""):
     unit, county = (scope, "") if scope.startswith("SYN") else ("", scope)
     threshold, base, challenge = tiers or (None, None, None)
     if tiers:
         target = base
-    return dict(unit=unit, county=county, indicator=indicator, year=year, comparator=comparator,
-                target=target, target_hi=hi, threshold=threshold, base=base, challenge=challenge,
-                baseline_year=baseline, note=note)
+    return dict(
+        unit=unit,
+        county=county,
+        indicator=indicator,
+        year=year,
+        comparator=comparator,
+        target=target,
+        target_hi=hi,
+        threshold=threshold,
+        base=base,
+        challenge=challenge,
+        baseline_year=baseline,
+        note=note,
+    )
 
 
 TARGETS = [
     # County-wide 2024 targets, 合成东县.
-    T(E, "PUB_MATERIALS", 2024, "at_least", 1000,
-      note="发放法治宣传资料不少于1000份 / at least 1,000 leaflets"),
+    T(
+        E,
+        "PUB_MATERIALS",
+        2024,
+        "at_least",
+        1000,
+        note="发放法治宣传资料不少于1000份 / at least 1,000 leaflets",
+    ),
     T(E, "CAP_ONLINE_EXAM_PASS_RATE", 2024, "at_least", 95, note="法宣在线及格率≥95%"),
     T(E, "CAP_ONLINE_EXAM_PARTICIPATION", 2024, "at_least", 98, note="法宣在线参考率≥98%"),
     T(E, "SUPV_LITIGATION_LOSS_RATE", 2024, "at_most", 10, note="行政诉讼败诉率≤10%"),
@@ -642,35 +672,78 @@ TARGETS = [
     T(W, "LEAD_LAW_LECTURES", 2024, "at_least", 2, note="主要负责人讲法治课不少于2次"),
     T(W, "DUTY_NORMATIVE_DOC_REVIEW_RATE", 2024, "exactly", 100, note="规范性文件合法性审核率100%"),
     # Per-township 2024 overrides of a county row.
-    T("SYN01", "PUB_MATERIALS", 2024, "at_least", 2500,
-      note="large town: higher leaflet target / 大镇加码"),
+    T("SYN01", "PUB_MATERIALS", 2024, "at_least", 2500, note="large town: higher leaflet target / 大镇加码"),
     T("SYN03", "PUB_MATERIALS", 2024, "at_least", 1500, note="街道人口多，宣传资料不少于1500份"),
-    T("SYN12", "CAP_ONLINE_EXAM_PASS_RATE", 2024, "at_least", 90,
-      note="relaxed: new staff this year / 新进人员多"),
+    T(
+        "SYN12",
+        "CAP_ONLINE_EXAM_PASS_RATE",
+        2024,
+        "at_least",
+        90,
+        note="relaxed: new staff this year / 新进人员多",
+    ),
     T("SYN08", "DISP_MEDIATION_SUCCESS_RATE", 2024, "between", 95, 100, note="示范镇：调解成功率95%–100%"),
     # Tiered targets (基本/目标/挑战): threshold < base < challenge, reversed for lower-is-better.
     T(E, "PUB_CONSULT_STALLS", 2024, "at_least", tiers=(2, 4, 6), note="tiered: 法律咨询设摊 2/4/6 次"),
-    T(W, "CAP_ONLINE_EXAM_SCORE", 2024, "at_least", tiers=(80, 85, 90),
-      note="tiered: 法宣在线平均分 80/85/90"),
-    T(W, "DISP_PETITIONS_BEYOND_LEVEL", 2024, "at_most", tiers=(5, 3, 1),
-      note="tiered, lower is better: 越级上访 5/3/1 件"),
-    T("SYN05", "SUPV_DISCLOSURE_ITEMS", 2024, "at_least", tiers=(100, 150, 200),
-      note="tiered: 政务公开 100/150/200 条"),
+    T(
+        W,
+        "CAP_ONLINE_EXAM_SCORE",
+        2024,
+        "at_least",
+        tiers=(80, 85, 90),
+        note="tiered: 法宣在线平均分 80/85/90",
+    ),
+    T(
+        W,
+        "DISP_PETITIONS_BEYOND_LEVEL",
+        2024,
+        "at_most",
+        tiers=(5, 3, 1),
+        note="tiered, lower is better: 越级上访 5/3/1 件",
+    ),
+    T(
+        "SYN05",
+        "SUPV_DISCLOSURE_ITEMS",
+        2024,
+        "at_least",
+        tiers=(100, 150, 200),
+        note="tiered: 政务公开 100/150/200 条",
+    ),
     # A zero target.
     T("SYN04", "SUPV_ADMIN_LITIGATION", 2024, "at_most", 0, note="零行政诉讼 / zero lawsuits"),
     # 2025 multi-year plan measured against 2022.
-    T(E, "VIL_LEGAL_LITERATE_PER_VILLAGE", 2025, "at_least", 3, baseline=2022,
-      note="到2025年每村法律明白人不少于3人"),
+    T(
+        E,
+        "VIL_LEGAL_LITERATE_PER_VILLAGE",
+        2025,
+        "at_least",
+        3,
+        baseline=2022,
+        note="到2025年每村法律明白人不少于3人",
+    ),
     T(E, "PUB_NEW_MEDIA_POSTS", 2025, "at_least", 100, baseline=2022, note="新媒体普法每年不少于100条"),
     T(E, "CAP_ONLINE_EXAM_SCORE", 2025, "at_least", 90, baseline=2022, note="法宣在线平均分达到90分"),
     T(E, "DUTY_CONTRACT_REVIEW_RATE", 2025, "exactly", 100, baseline=2022, note="重大合同100%审查"),
-    T(W, "ENF_CERT_RATE", 2025, "at_least", 100, baseline=2022,
-      note="执法人员全部持证 / full certification by 2025"),
+    T(
+        W,
+        "ENF_CERT_RATE",
+        2025,
+        "at_least",
+        100,
+        baseline=2022,
+        note="执法人员全部持证 / full certification by 2025",
+    ),
     T(W, "DISP_MEDIATION_SUCCESS_RATE", 2025, "at_least", 95, baseline=2022, note="调解成功率≥95%"),
     T(W, "SUPV_LITIGATION_LOSS_RATE", 2025, "at_most", 5, baseline=2022, note="败诉率降至5%以下"),
     # A target with nothing to compare it to: SYN10 never reports new-media posts (no_data).
-    T(NEVER_REPORTED[0], NEVER_REPORTED[1], 2024, "at_least", 50,
-      note="no observation: expect no_data / 无数据"),
+    T(
+        NEVER_REPORTED[0],
+        NEVER_REPORTED[1],
+        2024,
+        "at_least",
+        50,
+        note="no observation: expect no_data / 无数据",
+    ),
 ]
 
 
@@ -716,34 +789,73 @@ def main() -> None:
     bad = inject_rate_inconsistencies(rng, values, cat)
 
     # Counts behind a stated rate are written exactly, so the rate can be checked against them.
-    exact = [c for i in cat if i.ratio_of
-             for c in (i.code, i.ratio_of["numerator"], i.ratio_of["denominator"])]
+    exact = [
+        c for i in cat if i.ratio_of for c in (i.code, i.ratio_of["numerator"], i.ratio_of["denominator"])
+    ]
     rows, n_counts, n_qualified = render(rng, values, units, cat, exact)
     rate = next(i for i in cat if i.ratio_of)
-    protected = [(u, y, c) for u, y in INCONSISTENT_RATE
-                 for c in (rate.code, rate.ratio_of["numerator"], rate.ratio_of["denominator"])]
+    protected = [
+        (u, y, c)
+        for u, y in INCONSISTENT_RATE
+        for c in (rate.code, rate.ratio_of["numerator"], rate.ratio_of["denominator"])
+    ]
     kept = drop_missing(rng, rows, cat, protected)
     check_targets(cat, units, kept)
 
-    write_csv(HERE / "units.csv", ["code", "name", "county", "villages", "residents"],
-              [[u.code, u.name, u.county, u.villages, u.residents] for u in units])
-    write_csv(HERE / "panel.csv", ["unit", "year", "indicator", "value", "source"],
-              [r + ["synthetic"] for r in kept])
-    cols = ["unit", "county", "indicator", "year", "comparator", "target", "target_hi",
-            "threshold", "base", "challenge", "baseline_year", "note"]
-    write_csv(HERE / "targets.csv", cols,
-              [[t["unit"], t["county"], t["indicator"], t["year"], t["comparator"],
-                cell(t["target"]), cell(t["target_hi"]), cell(t["threshold"]), cell(t["base"]),
-                cell(t["challenge"]), t["baseline_year"] or "", t["note"]] for t in TARGETS])
+    write_csv(
+        HERE / "units.csv",
+        ["code", "name", "county", "villages", "residents"],
+        [[u.code, u.name, u.county, u.villages, u.residents] for u in units],
+    )
+    write_csv(
+        HERE / "panel.csv",
+        ["unit", "year", "indicator", "value", "source"],
+        [r + ["synthetic"] for r in kept],
+    )
+    cols = [
+        "unit",
+        "county",
+        "indicator",
+        "year",
+        "comparator",
+        "target",
+        "target_hi",
+        "threshold",
+        "base",
+        "challenge",
+        "baseline_year",
+        "note",
+    ]
+    write_csv(
+        HERE / "targets.csv",
+        cols,
+        [
+            [
+                t["unit"],
+                t["county"],
+                t["indicator"],
+                t["year"],
+                t["comparator"],
+                cell(t["target"]),
+                cell(t["target_hi"]),
+                cell(t["threshold"]),
+                cell(t["base"]),
+                cell(t["challenge"]),
+                t["baseline_year"] or "",
+                t["note"],
+            ]
+            for t in TARGETS
+        ],
+    )
 
     cells = len(units) * len(YEARS) * len(cat)
-    print(f"units: {len(units)}  indicators: {len(cat)}  panel rows: {len(kept)} of {cells} cells "
-          f"({100 * (1 - len(kept) / cells):.1f}% absent)  targets: {len(TARGETS)}")
-    print(f"counts written with a qualifier: {n_qualified}/{n_counts} "
-          f"({100 * n_qualified / n_counts:.1f}%)")
+    print(
+        f"units: {len(units)}  indicators: {len(cat)}  panel rows: {len(kept)} of {cells} cells "
+        f"({100 * (1 - len(kept) / cells):.1f}% absent)  targets: {len(TARGETS)}"
+    )
+    print(f"counts written with a qualifier: {n_qualified}/{n_counts} ({100 * n_qualified / n_counts:.1f}%)")
     for unit, year, n, d, true_rate, stated in bad:
-        print(f"inconsistent {rate.code}: {unit} {year}: "
-              f"{n}/{d} = {true_rate}% but stated {stated}%")
+        print(f"inconsistent {rate.code}: {unit} {year}: {n}/{d} = {true_rate}% but stated {stated}%")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,14 @@ pub fn detect_and_decode(bytes: &[u8], file: &str) -> Result<(String, String)> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
-            return Err(Error::input(Location::file(file), format!("the file starts with a {} byte-order mark but is not valid {}; re-save it as UTF-8", encoding.name(), encoding.name())));
+            return Err(Error::input(
+                Location::file(file),
+                format!(
+                    "the file starts with a {} byte-order mark but is not valid {}; re-save it as UTF-8",
+                    encoding.name(),
+                    encoding.name()
+                ),
+            ));
         }
         return Ok((text.into_owned(), format!("{} (BOM)", encoding.name())));
     }
@@ -43,12 +50,18 @@ pub fn detect_and_decode(bytes: &[u8], file: &str) -> Result<(String, String)> {
 /// Decodes `bytes` with the encoding named by `label` (WHATWG labels: `gbk`, `gb18030`, `utf-8`,
 /// `utf-16le`, `big5`, …). A byte-order mark, if present, is skipped.
 pub fn decode_text(bytes: &[u8], label: &str, file: &str) -> Result<String> {
-    let encoding = Encoding::for_label(label.trim().as_bytes())
-        .ok_or_else(|| Error::InvalidArgument(format!("unknown text encoding {label:?}; use a label such as \"utf-8\", \"gbk\", \"gb18030\", \"utf-16le\" or \"big5\"")))?;
+    let encoding = Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "unknown text encoding {label:?}; use a label such as \"utf-8\", \"gbk\", \"gb18030\", \"utf-16le\" or \"big5\""
+        ))
+    })?;
     // WHATWG maps the GBK label to the GBK decoder, which already accepts GB18030 four-byte forms.
     let (text, _, had_errors) = encoding.decode(bytes);
     if had_errors {
-        return Err(Error::input(Location::file(file), format!("the file is not valid {}; check the encoding or leave it out to detect it", encoding.name())));
+        return Err(Error::input(
+            Location::file(file),
+            format!("the file is not valid {}; check the encoding or leave it out to detect it", encoding.name()),
+        ));
     }
     Ok(text.into_owned())
 }

@@ -41,13 +41,23 @@ pub fn read_table(path: impl AsRef<Path>, encoding: Option<&str>) -> Result<Tabl
                 Some(label) => (decode_text(&bytes, label, &file)?, label.to_string()),
                 None => detect_and_decode(&bytes, &file)?,
             };
-            let separator = if ext == "tsv" || (!text.lines().next().unwrap_or("").contains(',') && text.contains('\t')) { b'\t' } else { b',' };
-            let frame = csv_frame(text.into_bytes(), separator).map_err(|e| Error::input(Location::file(&file), format!("not a readable CSV table: {e}. Check that every row has as many fields as the header and that quotes are closed")))?;
+            let separator =
+                if ext == "tsv" || (!text.lines().next().unwrap_or("").contains(',') && text.contains('\t')) { b'\t' } else { b',' };
+            let frame = csv_frame(text.into_bytes(), separator).map_err(|e| {
+                Error::input(
+                    Location::file(&file),
+                    format!(
+                        "not a readable CSV table: {e}. Check that every row has as many fields as the header and that quotes are closed"
+                    ),
+                )
+            })?;
             Ok(Table { frame, file, encoding: Some(used), header_rows: 1 })
         }
         "parquet" | "pq" => {
             let handle = std::fs::File::open(path).map_err(|e| Error::io(&file, e))?;
-            let frame = ParquetReader::new(handle).finish().map_err(|e| Error::input(Location::file(&file), format!("not a readable Parquet file: {e}")))?;
+            let frame = ParquetReader::new(handle)
+                .finish()
+                .map_err(|e| Error::input(Location::file(&file), format!("not a readable Parquet file: {e}")))?;
             Ok(Table { frame, file, encoding: None, header_rows: 0 })
         }
         "json" | "ndjson" | "jsonl" => {
@@ -58,13 +68,15 @@ pub fn read_table(path: impl AsRef<Path>, encoding: Option<&str>) -> Result<Tabl
             };
             let lines = ext != "json" || !text.trim_start().starts_with('[');
             let format = if lines { JsonFormat::JsonLines } else { JsonFormat::Json };
-            let frame = JsonReader::new(Cursor::new(text.into_bytes()))
-                .with_json_format(format)
-                .finish()
-                .map_err(|e| Error::input(Location::file(&file), format!("not a readable JSON table (an array of objects, or one object per line): {e}")))?;
+            let frame = JsonReader::new(Cursor::new(text.into_bytes())).with_json_format(format).finish().map_err(|e| {
+                Error::input(Location::file(&file), format!("not a readable JSON table (an array of objects, or one object per line): {e}"))
+            })?;
             Ok(Table { frame, file, encoding: Some(used), header_rows: 0 })
         }
-        _ => Err(Error::input(Location::file(&file), format!("unsupported file type {ext:?}; give a .csv, .tsv, .parquet, .json or .ndjson file"))),
+        _ => Err(Error::input(
+            Location::file(&file),
+            format!("unsupported file type {ext:?}; give a .csv, .tsv, .parquet, .json or .ndjson file"),
+        )),
     }
 }
 

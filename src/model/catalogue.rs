@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use polars::prelude::{Column, DataFrame};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
@@ -219,7 +220,9 @@ impl Catalogue {
             Some("toml") => Self::from_toml_str(&text, &name),
             other => Err(Error::catalogue(
                 Location::file(&name),
-                format!("unsupported catalogue file type {other:?}; write the catalogue as .toml or .json (copy datasets/catalogue.toml to start)"),
+                format!(
+                    "unsupported catalogue file type {other:?}; write the catalogue as .toml or .json (copy datasets/catalogue.toml to start)"
+                ),
             )),
         }
     }
@@ -239,7 +242,10 @@ impl Catalogue {
     /// Parses a JSON catalogue; `origin` names it in errors.
     pub fn from_json_str(text: &str, origin: &str) -> Result<Self> {
         let parsed: Self = serde_json::from_str(text).map_err(|e| {
-            Error::catalogue(Location::file(origin).with_row(e.line()), format!("{e} (see datasets/catalogue.toml for the expected fields)"))
+            Error::catalogue(
+                Location::file(origin).with_row(e.line()),
+                format!("{e} (see datasets/catalogue.toml for the expected fields)"),
+            )
         })?;
         parsed.finish(origin)
     }
@@ -278,10 +284,16 @@ impl Catalogue {
         let mut dims: HashMap<&str, ()> = HashMap::new();
         for d in &self.dimensions {
             if dims.insert(d.code.as_str(), ()).is_some() {
-                return Err(Error::catalogue(Location::file(&self.origin), format!("dimension {} is defined twice; codes must be unique", d.code)));
+                return Err(Error::catalogue(
+                    Location::file(&self.origin),
+                    format!("dimension {} is defined twice; codes must be unique", d.code),
+                ));
             }
             if !(d.weight.is_finite() && d.weight >= 0.0) {
-                return Err(Error::catalogue(Location::file(&self.origin), format!("dimension {} has weight {}; weights must be finite and ≥ 0", d.code, d.weight)));
+                return Err(Error::catalogue(
+                    Location::file(&self.origin),
+                    format!("dimension {} has weight {}; weights must be finite and ≥ 0", d.code, d.weight),
+                ));
             }
         }
         let mut codes: HashMap<&str, ()> = HashMap::new();
@@ -293,7 +305,10 @@ impl Catalogue {
                 return Err(Error::catalogue(at(&ind.code), "indicator code is defined twice; codes must be unique"));
             }
             if !dims.contains_key(ind.dimension.as_str()) {
-                return Err(Error::catalogue(at(&ind.code), format!("dimension {:?} is not among the [[dimensions]]; add it or fix the code", ind.dimension)));
+                return Err(Error::catalogue(
+                    at(&ind.code),
+                    format!("dimension {:?} is not among the [[dimensions]]; add it or fix the code", ind.dimension),
+                ));
             }
             if !(ind.weight.is_finite() && ind.weight >= 0.0) {
                 return Err(Error::catalogue(at(&ind.code), format!("weight {} must be finite and ≥ 0", ind.weight)));
@@ -303,7 +318,10 @@ impl Catalogue {
                     return Err(Error::catalogue(at(&ind.code), "goalposts need two different finite numbers (worst, best)"));
                 }
                 if (g.best > g.worst) != (ind.polarity == Polarity::Higher) {
-                    return Err(Error::catalogue(at(&ind.code), format!("goalposts worst={} best={} contradict polarity {}", g.worst, g.best, ind.polarity.as_str())));
+                    return Err(Error::catalogue(
+                        at(&ind.code),
+                        format!("goalposts worst={} best={} contradict polarity {}", g.worst, g.best, ind.polarity.as_str()),
+                    ));
                 }
             }
             if let Some(Denominator::Attribute { attribute, per }) = &ind.denominator
@@ -321,7 +339,10 @@ impl Catalogue {
                 refs.push(&r.numerator);
                 refs.push(&r.denominator);
                 if ind.measure != Measure::Percent {
-                    return Err(Error::catalogue(at(&ind.code), "ratio_of is for percent indicators (a stated rate and the counts it comes from)"));
+                    return Err(Error::catalogue(
+                        at(&ind.code),
+                        "ratio_of is for percent indicators (a stated rate and the counts it comes from)",
+                    ));
                 }
             }
             for r in refs {
@@ -355,6 +376,59 @@ impl Catalogue {
     /// The dimension with this code.
     pub fn dimension(&self, code: &str) -> Option<&Dimension> {
         self.dimensions.iter().find(|d| d.code == code)
+    }
+
+    /// The indicators as a frame, one row each: code, names, dimension, measure, unit_word, kind,
+    /// polarity, denominator, ratio_of, goalposts (worst, best), weight, seed_quote, aliases.
+    pub fn frame(&self) -> Result<DataFrame> {
+        let ind = &self.indicators;
+        let text = |f: &dyn Fn(&Indicator) -> Option<String>| ind.iter().map(f).collect::<Vec<Option<String>>>();
+        let columns = vec![
+            Column::new("code".into(), ind.iter().map(|i| i.code.as_str()).collect::<Vec<_>>()),
+            Column::new("name_zh".into(), ind.iter().map(|i| i.name_zh.as_str()).collect::<Vec<_>>()),
+            Column::new("name_en".into(), ind.iter().map(|i| i.name_en.as_str()).collect::<Vec<_>>()),
+            Column::new("dimension".into(), ind.iter().map(|i| i.dimension.as_str()).collect::<Vec<_>>()),
+            Column::new("dimension_zh".into(), text(&|i| self.dimension(&i.dimension).map(|d| d.name_zh.clone()))),
+            Column::new("measure".into(), ind.iter().map(|i| i.measure.as_str()).collect::<Vec<_>>()),
+            Column::new("unit_word".into(), ind.iter().map(|i| i.unit_word.as_str()).collect::<Vec<_>>()),
+            Column::new("kind".into(), ind.iter().map(|i| i.kind.as_str()).collect::<Vec<_>>()),
+            Column::new("polarity".into(), ind.iter().map(|i| i.polarity.as_str()).collect::<Vec<_>>()),
+            Column::new(
+                "denominator".into(),
+                text(&|i| {
+                    i.denominator.as_ref().map(|d| match d {
+                        Denominator::Indicator { indicator } => indicator.clone(),
+                        Denominator::Attribute { attribute, per } if *per == 1.0 => format!("per {attribute}"),
+                        Denominator::Attribute { attribute, per } => format!("per {per} {attribute}"),
+                    })
+                }),
+            ),
+            Column::new("ratio_of".into(), text(&|i| i.ratio_of.as_ref().map(|r| format!("{} / {}", r.numerator, r.denominator)))),
+            Column::new("worst".into(), ind.iter().map(|i| i.goalposts.map(|g| g.worst)).collect::<Vec<_>>()),
+            Column::new("best".into(), ind.iter().map(|i| i.goalposts.map(|g| g.best)).collect::<Vec<_>>()),
+            Column::new("weight".into(), ind.iter().map(|i| i.weight).collect::<Vec<_>>()),
+            Column::new("seed_quote".into(), ind.iter().map(|i| i.seed_quote.as_deref()).collect::<Vec<_>>()),
+            Column::new("aliases".into(), ind.iter().map(|i| i.aliases.join("; ")).collect::<Vec<_>>()),
+        ];
+        Ok(DataFrame::new(ind.len(), columns)?)
+    }
+
+    /// The dimensions as a frame: code, name_zh, name_en, weight, indicators (count).
+    pub fn dimensions_frame(&self) -> Result<DataFrame> {
+        let d = &self.dimensions;
+        Ok(DataFrame::new(
+            d.len(),
+            vec![
+                Column::new("code".into(), d.iter().map(|x| x.code.as_str()).collect::<Vec<_>>()),
+                Column::new("name_zh".into(), d.iter().map(|x| x.name_zh.as_str()).collect::<Vec<_>>()),
+                Column::new("name_en".into(), d.iter().map(|x| x.name_en.as_str()).collect::<Vec<_>>()),
+                Column::new("weight".into(), d.iter().map(|x| x.weight).collect::<Vec<_>>()),
+                Column::new(
+                    "indicators".into(),
+                    d.iter().map(|x| self.indicators.iter().filter(|i| i.dimension == x.code).count() as u32).collect::<Vec<_>>(),
+                ),
+            ],
+        )?)
     }
 }
 
@@ -393,7 +467,9 @@ mod tests {
         let msg = e.to_string();
         assert!(msg.contains("mine.toml") && msg.contains("LEAD_STUDY_SESSIONS") && msg.contains("NOPE"), "{msg}");
 
-        let dup = format!("{DEFAULT_CATALOGUE_TOML}\n[[indicators]]\ncode = \"PUB_MATERIALS\"\nname_zh = \"x\"\nname_en = \"x\"\ndimension = \"PUB\"\nmeasure = \"count\"\nkind = \"output\"\npolarity = \"higher\"\n");
+        let dup = format!(
+            "{DEFAULT_CATALOGUE_TOML}\n[[indicators]]\ncode = \"PUB_MATERIALS\"\nname_zh = \"x\"\nname_en = \"x\"\ndimension = \"PUB\"\nmeasure = \"count\"\nkind = \"output\"\npolarity = \"higher\"\n"
+        );
         assert!(Catalogue::from_toml_str(&dup, "dup.toml").unwrap_err().to_string().contains("twice"));
 
         let bad_measure = DEFAULT_CATALOGUE_TOML.replacen("measure = \"count\"", "measure = \"litres\"", 1);

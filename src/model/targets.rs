@@ -154,25 +154,39 @@ impl Targets {
             let year_of = |col: &Option<Vec<Option<String>>>, name: &str| -> Result<Option<i32>> {
                 match get(col, i) {
                     None => Ok(None),
-                    Some(t) => crate::panel::parse_year(&t).map(Some).ok_or_else(|| Error::targets(at(name), format!("{t:?} is not a year between 1949 and 2100"))),
+                    Some(t) => crate::panel::parse_year(&t)
+                        .map(Some)
+                        .ok_or_else(|| Error::targets(at(name), format!("{t:?} is not a year between 1949 and 2100"))),
                 }
             };
             let code_text = get(&indicator, i).ok_or_else(|| Error::targets(at("indicator"), "the indicator is empty"))?;
-            let ind = catalogue
-                .resolve(&code_text)
-                .map(|k| &catalogue.indicators[k])
-                .ok_or_else(|| Error::targets(at("indicator").with_indicator(&code_text), format!("indicator {code_text:?} is not in catalogue {}; use a catalogue code or name", catalogue.version)))?;
+            let ind = catalogue.resolve(&code_text).map(|k| &catalogue.indicators[k]).ok_or_else(|| {
+                Error::targets(
+                    at("indicator").with_indicator(&code_text),
+                    format!("indicator {code_text:?} is not in catalogue {}; use a catalogue code or name", catalogue.version),
+                )
+            })?;
             let at_ind = |column: &str| at(column).with_indicator(&ind.code);
             let year = year_of(&year, "year")?.ok_or_else(|| Error::targets(at_ind("year"), "the year is empty"))?;
             let comparator_text = get(&comparator, i).unwrap_or_default();
-            let cmp = Comparator::parse(&comparator_text)
-                .ok_or_else(|| Error::targets(at_ind("comparator"), format!("{comparator_text:?} is not a comparator; use at_least, at_most, exactly or between")))?;
+            let cmp = Comparator::parse(&comparator_text).ok_or_else(|| {
+                Error::targets(
+                    at_ind("comparator"),
+                    format!("{comparator_text:?} is not a comparator; use at_least, at_most, exactly or between"),
+                )
+            })?;
             let value = number(&target, "target")?.ok_or_else(|| Error::targets(at_ind("target"), "the target value is empty"))?;
             let value_hi = number(&target_hi, "target_hi")?;
             match (cmp, value_hi) {
-                (Comparator::Between, None) => return Err(Error::targets(at_ind("target_hi"), "a `between` target needs target_hi (the upper end)")),
-                (Comparator::Between, Some(hi)) if hi < value => return Err(Error::targets(at_ind("target_hi"), "target_hi is below target")),
-                (c, Some(_)) if c != Comparator::Between => return Err(Error::targets(at_ind("target_hi"), "target_hi is only for `between` targets; leave it empty")),
+                (Comparator::Between, None) => {
+                    return Err(Error::targets(at_ind("target_hi"), "a `between` target needs target_hi (the upper end)"));
+                }
+                (Comparator::Between, Some(hi)) if hi < value => {
+                    return Err(Error::targets(at_ind("target_hi"), "target_hi is below target"));
+                }
+                (c, Some(_)) if c != Comparator::Between => {
+                    return Err(Error::targets(at_ind("target_hi"), "target_hi is only for `between` targets; leave it empty"));
+                }
                 _ => {}
             }
             let tiers = match (number(&threshold, "threshold")?, number(&base, "base")?, number(&challenge, "challenge")?) {
@@ -185,7 +199,10 @@ impl Targets {
                     if !ordered {
                         return Err(Error::targets(
                             at_ind("threshold"),
-                            format!("tiers threshold={t}, base={b}, challenge={c} are out of order for a {}-is-better indicator", ind.polarity.as_str()),
+                            format!(
+                                "tiers threshold={t}, base={b}, challenge={c} are out of order for a {}-is-better indicator",
+                                ind.polarity.as_str()
+                            ),
                         ));
                     }
                     Some(Tiers { threshold: t, base: b, challenge: c })

@@ -52,7 +52,14 @@ pub struct Units {
 const CODE_HEADERS: &[&str] = &["code", "unit", "unit_code", "代码", "编码", "单位代码", "乡镇代码"];
 const NAME_HEADERS: &[&str] = &["name", "unit_name", "名称", "乡镇", "乡镇名称", "乡镇（街道）", "乡镇(街道)", "单位名称"];
 const COUNTY_HEADERS: &[&str] = &["county", "group", "县", "县区", "县市区", "所属县", "所属县（市、区）", "区县"];
-const ATTRIBUTE_ALIASES: &[(&str, &str)] = &[("行政村数", "villages"), ("村数", "villages"), ("行政村", "villages"), ("常住人口", "residents"), ("人口", "residents"), ("户籍人口", "residents")];
+const ATTRIBUTE_ALIASES: &[(&str, &str)] = &[
+    ("行政村数", "villages"),
+    ("村数", "villages"),
+    ("行政村", "villages"),
+    ("常住人口", "residents"),
+    ("人口", "residents"),
+    ("户籍人口", "residents"),
+];
 
 impl Units {
     /// Reads a unit table from a CSV/Parquet/JSON file.
@@ -68,7 +75,8 @@ impl Units {
     }
 
     fn from_frame_at(frame: &DataFrame, origin: &str, header_rows: usize) -> Result<Self> {
-        let find = |names: &[&str]| frame.get_column_names().into_iter().find(|c| names.contains(&c.trim().to_lowercase().as_str())).cloned();
+        let find =
+            |names: &[&str]| frame.get_column_names().into_iter().find(|c| names.contains(&c.trim().to_lowercase().as_str())).cloned();
         let code_col = find(CODE_HEADERS);
         let name_col = find(NAME_HEADERS);
         let Some(key_col) = code_col.clone().or_else(|| name_col.clone()) else {
@@ -98,7 +106,11 @@ impl Units {
         for (i, key) in keys.iter().enumerate() {
             let row = i + 1 + header_rows;
             let at = || Location::file(origin).with_row(row);
-            let code = key.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| Error::input(at().with_column(key_col.as_str()), "the unit code is empty; every unit needs a code"))?;
+            let code = key
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| Error::input(at().with_column(key_col.as_str()), "the unit code is empty; every unit needs a code"))?;
             let name = names[i].as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(code);
             let county = counties.as_ref().and_then(|c| c[i].as_deref()).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
             let mut attributes = BTreeMap::new();
@@ -109,7 +121,14 @@ impl Units {
                     .filter(|v| v.interval.qualifier == crate::model::Qualifier::Exact)
                     .map(|v| v.interval.point)
                     .filter(|x| x.is_finite() && *x >= 0.0)
-                    .ok_or_else(|| Error::input(at().with_column(attr.as_str()), format!("unit attribute {attr} = {text:?} is not a non-negative number; write a plain number or leave it empty")))?;
+                    .ok_or_else(|| {
+                        Error::input(
+                            at().with_column(attr.as_str()),
+                            format!(
+                                "unit attribute {attr} = {text:?} is not a non-negative number; write a plain number or leave it empty"
+                            ),
+                        )
+                    })?;
                 attributes.insert(attr.clone(), x);
             }
             units.push(Unit { code: code.to_string(), name: name.to_string(), county, attributes });
@@ -122,7 +141,10 @@ impl Units {
         let mut lookup = HashMap::new();
         for (i, u) in units.iter().enumerate() {
             if lookup.insert(u.code.clone(), i).is_some() {
-                return Err(Error::input(Location::file(origin), format!("unit code {} appears twice in the unit table; codes must be unique", u.code)));
+                return Err(Error::input(
+                    Location::file(origin),
+                    format!("unit code {} appears twice in the unit table; codes must be unique", u.code),
+                ));
             }
         }
         for (i, u) in units.iter().enumerate() {

@@ -254,17 +254,37 @@ pub fn parse_value(text: &str) -> Result<ParsedValue> {
             if b < first {
                 return Err(err("the range's upper end is below its lower end"));
             }
-            Interval { lo: Some(first), hi: Some(b), hi_exclusive: false, point: (first + b) / 2.0, qualifier: Qualifier::Range, place: place_value(b).min(place_value(first)) }
+            Interval {
+                lo: Some(first),
+                hi: Some(b),
+                hi_exclusive: false,
+                point: (first + b) / 2.0,
+                qualifier: Qualifier::Range,
+                place: place_value(b).min(place_value(first)),
+            }
         }
         (Some(_), Some(_)) => return Err(err("a range cannot also carry 多/余/以上/约; write either 3—5 or 3余")),
         (None, None) => Interval::exact(first),
         (None, Some(q)) => {
             let place = place_value(first);
             match q {
-                QualToken::Some_ => Interval { lo: Some(first), hi: Some(first + place), hi_exclusive: true, point: first, qualifier: Qualifier::AtLeast, place },
-                QualToken::AtLeastOpen => Interval { lo: Some(first), hi: None, hi_exclusive: false, point: first, qualifier: Qualifier::AtLeast, place },
-                QualToken::AtMost => Interval { lo: None, hi: Some(first), hi_exclusive: false, point: first, qualifier: Qualifier::AtMost, place },
-                QualToken::Approx => Interval { lo: Some(first), hi: Some(first), hi_exclusive: false, point: first, qualifier: Qualifier::Approx, place },
+                QualToken::Some_ => Interval {
+                    lo: Some(first),
+                    hi: Some(first + place),
+                    hi_exclusive: true,
+                    point: first,
+                    qualifier: Qualifier::AtLeast,
+                    place,
+                },
+                QualToken::AtLeastOpen => {
+                    Interval { lo: Some(first), hi: None, hi_exclusive: false, point: first, qualifier: Qualifier::AtLeast, place }
+                }
+                QualToken::AtMost => {
+                    Interval { lo: None, hi: Some(first), hi_exclusive: false, point: first, qualifier: Qualifier::AtMost, place }
+                }
+                QualToken::Approx => {
+                    Interval { lo: Some(first), hi: Some(first), hi_exclusive: false, point: first, qualifier: Qualifier::Approx, place }
+                }
             }
         }
     };
@@ -306,9 +326,56 @@ const NEUTRAL_PREFIXES: &[&str] = &["达到", "达", "共计", "共", "合计", 
 /// Measure words accepted after a number, longest first. Anything else after a number is an
 /// error: a cell holds one value, not a sentence.
 pub const MEASURE_WORDS: &[&str] = &[
-    "个课时", "万人次", "课时", "学时", "小时", "场次", "人次", "户次", "件次", "万元", "万份", "个", "次", "场",
-    "人", "名", "位", "份", "件", "分", "元", "条", "户", "村", "期", "篇", "项", "起", "家", "处", "张", "本",
-    "册", "套", "批", "轮", "节", "堂", "类", "所", "座", "天", "日", "宗", "例", "部", "台", "块", "幅", "条次",
+    "个课时",
+    "万人次",
+    "课时",
+    "学时",
+    "小时",
+    "场次",
+    "人次",
+    "户次",
+    "件次",
+    "万元",
+    "万份",
+    "个",
+    "次",
+    "场",
+    "人",
+    "名",
+    "位",
+    "份",
+    "件",
+    "分",
+    "元",
+    "条",
+    "户",
+    "村",
+    "期",
+    "篇",
+    "项",
+    "起",
+    "家",
+    "处",
+    "张",
+    "本",
+    "册",
+    "套",
+    "批",
+    "轮",
+    "节",
+    "堂",
+    "类",
+    "所",
+    "座",
+    "天",
+    "日",
+    "宗",
+    "例",
+    "部",
+    "台",
+    "块",
+    "幅",
+    "条次",
 ];
 
 const SUFFIX_QUALIFIERS: &[(&str, QualToken)] = &[
@@ -376,7 +443,8 @@ pub(crate) fn normalize(text: &str) -> String {
     out
 }
 
-fn is_placeholder(t: &str) -> bool {
+/// True for unfilled template text (XX, ××次, 待填, 某某) and bare dashes (—, --, /).
+pub(crate) fn is_placeholder(t: &str) -> bool {
     let stripped: String = t.chars().filter(|c| !is_cjk(*c)).collect();
     let all = |set: &[char]| !t.is_empty() && t.chars().all(|c| set.contains(&c));
     all(&['-', '—', '–', '/', '\\', '.', '…', '_'])
@@ -661,7 +729,8 @@ mod tests {
 
     #[test]
     fn rejections_say_why() {
-        for text in ["", "abc", "--", "—", "XX", "××次", "待填", "5-3", "约3—5", "约100以上", "8 times", "n/a", "一是做好"] {
+        for text in ["", "abc", "--", "—", "XX", "××次", "待填", "5-3", "约3—5", "约100以上", "8 times", "n/a", "一是做好"]
+        {
             let e = parse_value(text);
             assert!(e.is_err(), "{text:?} should be rejected, got {e:?}");
             assert!(e.unwrap_err().to_string().contains(&format!("{text:?}")));

@@ -1,0 +1,477 @@
+//! Python bindings (glue only): argument extraction, the GIL released around the work, frames
+//! handed over as Arrow, core errors mapped to `fazhi.FazhiError` subclasses.
+
+mod arrow;
+mod errors;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::error::Result;
+use crate::model::{Catalogue, Targets, Units, parse_value as core_parse_value};
+use crate::panel::{Panel, PanelOptions, PanelSummary};
+
+use arrow::{from_py, to_polars};
+use errors::{FazhiError, to_py_err};
+
+/// Runs core work with the GIL released; a panic (a bug, never expected) becomes a FazhiError
+/// instead of crashing the interpreter or surfacing as PanicException.
+fn run<T: Send>(py: Python<'_>, work: impl FnOnce() -> Result<T> + Send) -> PyResult<T> {
+    let outcome = py.detach(|| catch_unwind(AssertUnwindSafe(work)));
+    match outcome {
+        Ok(result) => result.map_err(to_py_err),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(FazhiError::new_err(format!(
+                "internal error in fazhi ({what}); this is a bug, please report it with the input that caused it"
+            )))
+        }
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Accepts a Catalogue, a path to a catalogue file, or None (the bundled default).
+fn catalogue_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Catalogue> {
+    match obj {
+        None => Ok(Catalogue::default_catalogue()),
+        Some(o) if o.is_none() => Ok(Catalogue::default_catalogue()),
+        Some(o) => {
+            if let Ok(c) = o.cast::<PyCatalogue>() {
+                return Ok(c.get().inner.as_ref().clone());
+            }
+            let path: PathBuf = o.extract().map_err(|_| {
+                errors::ArgumentError::new_err("catalogue must be a fazhi.Catalogue, a path to a .toml/.json catalogue, or None")
+            })?;
+            run(py, move || Catalogue::read(path))
+        }
+    }
+}
+
+/// Accepts Units, a path to a unit table, a polars DataFrame, or None.
+fn units_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Units>> {
+    match obj {
+        None => Ok(None),
+        Some(o) if o.is_none() => Ok(None),
+        Some(o) => {
+            if let Ok(u) = o.cast::<PyUnits>() {
+                return Ok(Some(u.get().inner.as_ref().clone()));
+            }
+            if o.hasattr("__arrow_c_stream__")? {
+                let frame = from_py(o)?;
+                return run(py, move || Units::from_frame(&frame, "<frame>")).map(Some);
+            }
+            let path: PathBuf = o.extract().map_err(|_| {
+                errors::ArgumentError::new_err("units must be fazhi.Units, a path to a unit table, a polars DataFrame, or None")
+            })?;
+            run(py, move || Units::read(path, None)).map(Some)
+        }
+    }
+}
+
+/// The indicator catalogue: dimensions, indicators, version.
+///
+/// Examples
+/// --------
+/// >>> import fazhi
+/// >>> cat = fazhi.Catalogue.default()
+/// >>> len(cat) >= 30
+/// True
+#[pyclass(name = "Catalogue", module = "fazhi._fazhi", frozen)]
+pub struct PyCatalogue {
+    inner: Arc<Catalogue>,
+}
+
+#[pymethods]
+impl PyCatalogue {
+    /// The catalogue bundled with fazhi (township version of the 2019 national indicator system,
+    /// equal default weights).
+    #[staticmethod]
+    fn default() -> Self {
+        Self { inner: Arc::new(Catalogue::default_catalogue()) }
+    }
+
+    /// Reads a catalogue from a .toml or .json file (copy ``datasets/catalogue.toml`` to start).
+    #[staticmethod]
+    fn read(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        run(py, move || Catalogue::read(path)).map(|c| Self { inner: Arc::new(c) })
+    }
+
+    /// Parses a catalogue from TOML text.
+    #[staticmethod]
+    fn from_toml(py: Python<'_>, text: String) -> PyResult<Self> {
+        run(py, move || Catalogue::from_toml_str(&text, "<text>")).map(|c| Self { inner: Arc::new(c) })
+    }
+
+    /// The catalogue as TOML text, to save, edit and read back.
+    fn to_toml(&self, py: Python<'_>) -> PyResult<String> {
+        let inner = self.inner.clone();
+        run(py, move || inner.to_toml_string())
+    }
+
+    /// One row per indicator (polars DataFrame).
+    #[getter]
+    fn frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        to_polars(py, run(py, move || inner.frame())?)
+    }
+
+    /// One row per dimension (polars DataFrame).
+    #[getter]
+    fn dimensions(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        to_polars(py, run(py, move || inner.dimensions_frame())?)
+    }
+
+    #[getter]
+    fn version(&self) -> String {
+        self.inner.version.clone()
+    }
+
+    #[getter]
+    fn name(&self) -> String {
+        self.inner.name.clone()
+    }
+
+    /// Where the catalogue came from: ``<bundled>`` or a path.
+    #[getter]
+    fn origin(&self) -> String {
+        self.inner.origin.clone()
+    }
+
+    /// Resolves a code, Chinese or English name or alias to the indicator code (None if unknown).
+    fn resolve(&self, name: &str) -> Option<String> {
+        self.inner.resolve(name).map(|i| self.inner.indicators[i].code.clone())
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.indicators.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Catalogue(version={:?}, {} dimensions, {} indicators, from {})",
+            self.inner.version,
+            self.inner.dimensions.len(),
+            self.inner.indicators.len(),
+            self.inner.origin
+        )
+    }
+
+    fn _repr_html_(&self) -> String {
+        let mut html = format!(
+            "<div><b>fazhi Catalogue</b> version {} — {} dimensions, {} indicators<table><tr><th>dimension</th><th>indicators</th></tr>",
+            escape(&self.inner.version),
+            self.inner.dimensions.len(),
+            self.inner.indicators.len()
+        );
+        for d in &self.inner.dimensions {
+            let n = self.inner.indicators.iter().filter(|i| i.dimension == d.code).count();
+            html.push_str(&format!("<tr><td>{} {}</td><td>{n}</td></tr>", escape(&d.code), escape(&d.name_zh)));
+        }
+        html.push_str("</table></div>");
+        html
+    }
+}
+
+/// Reporting units (townships) with county and attributes (villages, residents).
+#[pyclass(name = "Units", module = "fazhi._fazhi", frozen)]
+pub struct PyUnits {
+    inner: Arc<Units>,
+}
+
+#[pymethods]
+impl PyUnits {
+    /// Builds the unit table from a polars DataFrame with columns code, name, county and numeric
+    /// attributes.
+    #[new]
+    fn new(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let frame = from_py(data)?;
+        run(py, move || Units::from_frame(&frame, "<frame>")).map(|u| Self { inner: Arc::new(u) })
+    }
+
+    /// Reads a unit table (CSV/Parquet/JSON).
+    #[staticmethod]
+    #[pyo3(signature = (path, encoding=None))]
+    fn read(py: Python<'_>, path: PathBuf, encoding: Option<String>) -> PyResult<Self> {
+        run(py, move || Units::read(path, encoding.as_deref())).map(|u| Self { inner: Arc::new(u) })
+    }
+
+    #[getter]
+    fn frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        to_polars(py, run(py, move || inner.frame())?)
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __repr__(&self) -> String {
+        let mut counties: Vec<&str> = self.inner.units.iter().filter_map(|u| u.county.as_deref()).collect();
+        counties.sort_unstable();
+        counties.dedup();
+        format!("Units({} units in {} counties)", self.inner.len(), counties.len())
+    }
+}
+
+/// Plan targets (per unit or county-wide, optional tiers and baseline year).
+#[pyclass(name = "Targets", module = "fazhi._fazhi", frozen)]
+pub struct PyTargets {
+    inner: Arc<Targets>,
+}
+
+#[pymethods]
+impl PyTargets {
+    /// Builds targets from a polars DataFrame (columns as in a targets file).
+    #[new]
+    #[pyo3(signature = (data, catalogue=None))]
+    fn new(py: Python<'_>, data: &Bound<'_, PyAny>, catalogue: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let frame = from_py(data)?;
+        let catalogue = catalogue_arg(py, catalogue)?;
+        run(py, move || Targets::from_frame(&frame, &catalogue, "<frame>")).map(|t| Self { inner: Arc::new(t) })
+    }
+
+    /// Reads a targets file: columns unit, county, indicator, year, comparator, target, target_hi,
+    /// threshold, base, challenge, baseline_year, note.
+    #[staticmethod]
+    #[pyo3(signature = (path, catalogue=None, encoding=None))]
+    fn read(py: Python<'_>, path: PathBuf, catalogue: Option<&Bound<'_, PyAny>>, encoding: Option<String>) -> PyResult<Self> {
+        let catalogue = catalogue_arg(py, catalogue)?;
+        run(py, move || Targets::read(path, &catalogue, encoding.as_deref())).map(|t| Self { inner: Arc::new(t) })
+    }
+
+    #[getter]
+    fn frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        to_polars(py, run(py, move || inner.frame())?)
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.targets.len()
+    }
+
+    fn __repr__(&self) -> String {
+        let t = &self.inner.targets;
+        let mut years: Vec<i32> = t.iter().map(|x| x.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        let tiered = t.iter().filter(|x| x.tiers.is_some()).count();
+        let county_wide = t.iter().filter(|x| x.unit.is_none()).count();
+        format!("Targets({} targets for years {:?}: {county_wide} county-wide, {tiered} tiered)", t.len(), years)
+    }
+}
+
+/// A validated panel of indicator observations keyed by (unit, year, indicator).
+///
+/// Build it from a polars DataFrame (long form ``unit, year, indicator, value[, source]`` or wide
+/// form ``unit, year, <one column per indicator>``) or read it with :meth:`Panel.read`. Rows that
+/// fail validation are kept in :attr:`rejected` with row, column, text and reason; accepted +
+/// rejected always equals the input rows.
+#[pyclass(name = "Panel", module = "fazhi._fazhi", frozen)]
+pub struct PyPanel {
+    inner: Arc<Panel>,
+}
+
+#[pymethods]
+impl PyPanel {
+    #[new]
+    #[pyo3(signature = (data, catalogue=None, units=None, strict=false))]
+    fn new(
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        catalogue: Option<&Bound<'_, PyAny>>,
+        units: Option<&Bound<'_, PyAny>>,
+        strict: bool,
+    ) -> PyResult<Self> {
+        let frame = from_py(data)?;
+        let catalogue = catalogue_arg(py, catalogue)?;
+        let units = units_arg(py, units)?;
+        let options = PanelOptions { strict, encoding: None };
+        run(py, move || Panel::from_frame(&frame, catalogue, units, &options)).map(|p| Self { inner: Arc::new(p) })
+    }
+
+    /// Reads a panel from a .csv/.tsv/.parquet/.json/.ndjson file. CSV encodings (UTF-8, UTF-8 with
+    /// BOM, GBK/GB18030, UTF-16) are detected unless ``encoding`` is given.
+    #[staticmethod]
+    #[pyo3(signature = (path, catalogue=None, units=None, strict=false, encoding=None))]
+    fn read(
+        py: Python<'_>,
+        path: PathBuf,
+        catalogue: Option<&Bound<'_, PyAny>>,
+        units: Option<&Bound<'_, PyAny>>,
+        strict: bool,
+        encoding: Option<String>,
+    ) -> PyResult<Self> {
+        let catalogue = catalogue_arg(py, catalogue)?;
+        let units = units_arg(py, units)?;
+        let options = PanelOptions { strict, encoding };
+        run(py, move || Panel::read(path, catalogue, units, &options)).map(|p| Self { inner: Arc::new(p) })
+    }
+
+    /// Accepted observations: unit, year, indicator, value (point), lo, hi, qualifier, text,
+    /// source, origin.
+    #[getter]
+    fn frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_polars(py, self.inner.frame().clone())
+    }
+
+    /// Rejected rows: file, row, column, unit, year, indicator, text, reason, message.
+    #[getter]
+    fn rejected(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        to_polars(py, run(py, move || inner.rejected_frame())?)
+    }
+
+    /// Input rows (long form) or non-empty cells (wide form) read: accepted + rejected.
+    #[getter]
+    fn input_rows(&self) -> usize {
+        self.inner.input_rows()
+    }
+
+    #[getter]
+    fn catalogue(&self) -> PyCatalogue {
+        PyCatalogue { inner: Arc::new(self.inner.catalogue().clone()) }
+    }
+
+    /// The panel in wide form: unit, year and one column of point values per indicator.
+    fn wide(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        to_polars(py, run(py, move || inner.wide())?)
+    }
+
+    /// Units, years, indicators, coverage and rejection counts as a dict.
+    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.summary_struct(py)?;
+        let d = PyDict::new(py);
+        d.set_item("units", s.units)?;
+        d.set_item("years", s.years)?;
+        d.set_item("indicators", s.indicators)?;
+        d.set_item("observations", s.observations)?;
+        d.set_item("coverage", s.coverage)?;
+        d.set_item("qualified", s.qualified)?;
+        d.set_item("input_rows", s.input_rows)?;
+        d.set_item("rejected", s.rejected)?;
+        d.set_item("catalogue_version", s.catalogue_version)?;
+        Ok(d)
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let s = self.summary_struct(py)?;
+        let years = match (s.years.first(), s.years.last()) {
+            (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+            (Some(a), _) => a.to_string(),
+            _ => "none".into(),
+        };
+        Ok(format!(
+            "Panel({} units × {} years ({years}), {} of {} indicators, {} observations, coverage {:.1}%, {} qualified; {} of {} input rows rejected; catalogue {})",
+            s.units,
+            s.years.len(),
+            s.indicators,
+            self.inner.catalogue().indicators.len(),
+            s.observations,
+            s.coverage * 100.0,
+            s.qualified,
+            s.rejected,
+            s.input_rows,
+            s.catalogue_version
+        ))
+    }
+
+    fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
+        let s = self.summary_struct(py)?;
+        let mut html = String::from("<div><b>fazhi Panel</b><table>");
+        let rows = [
+            ("units", s.units.to_string()),
+            ("years", s.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")),
+            ("indicators", format!("{} of {}", s.indicators, self.inner.catalogue().indicators.len())),
+            ("observations", s.observations.to_string()),
+            ("coverage", format!("{:.1}%", s.coverage * 100.0)),
+            ("qualified values", s.qualified.to_string()),
+            ("rejected rows", format!("{} of {}", s.rejected, s.input_rows)),
+            ("catalogue", s.catalogue_version.clone()),
+        ];
+        for (k, v) in rows {
+            html.push_str(&format!("<tr><th style=\"text-align:left\">{k}</th><td>{}</td></tr>", escape(&v)));
+        }
+        html.push_str("</table>");
+        let rejections = self.inner.rejections();
+        if !rejections.is_empty() {
+            html.push_str("<details><summary>first rejections</summary><table><tr><th>row</th><th>column</th><th>text</th><th>reason</th><th>message</th></tr>");
+            for r in rejections.iter().take(10) {
+                html.push_str(&format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    r.row,
+                    escape(&r.column),
+                    escape(r.text.as_deref().unwrap_or("")),
+                    r.reason.as_str(),
+                    escape(&r.message)
+                ));
+            }
+            html.push_str("</table></details>");
+        }
+        html.push_str("</div>");
+        Ok(html)
+    }
+}
+
+impl PyPanel {
+    fn summary_struct(&self, py: Python<'_>) -> PyResult<PanelSummary> {
+        let inner = self.inner.clone();
+        run(py, move || inner.summary())
+    }
+}
+
+/// Reads one written value ("1060多份", "95%以上", "3—5人", "一百零五") into a dict with lo, hi,
+/// point, qualifier, hi_exclusive, place, percent and measure_word. Raises ValueParseError when
+/// the text is not a value.
+///
+/// Examples
+/// --------
+/// >>> import fazhi
+/// >>> v = fazhi.parse_value("1060多份")
+/// >>> (v["lo"], v["hi"], v["qualifier"])
+/// (1060.0, 1070.0, 'at_least')
+#[pyfunction]
+fn parse_value<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>> {
+    let owned = text.to_string();
+    let v = run(py, move || core_parse_value(&owned))?;
+    let d = PyDict::new(py);
+    d.set_item("lo", v.interval.lo)?;
+    d.set_item("hi", v.interval.hi)?;
+    d.set_item("point", v.interval.point)?;
+    d.set_item("qualifier", v.interval.qualifier.as_str())?;
+    d.set_item("hi_exclusive", v.interval.hi_exclusive)?;
+    d.set_item("place", v.interval.place)?;
+    d.set_item("percent", v.percent)?;
+    d.set_item("measure_word", v.measure_word)?;
+    Ok(d)
+}
+
+#[pymodule]
+fn _fazhi(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("BUILD_PROFILE", if cfg!(debug_assertions) { "debug" } else { "release" })?;
+    errors::register(m)?;
+    m.add_class::<PyCatalogue>()?;
+    m.add_class::<PyUnits>()?;
+    m.add_class::<PyTargets>()?;
+    m.add_class::<PyPanel>()?;
+    m.add_class::<arrow::ArrowStream>()?;
+    m.add_function(wrap_pyfunction!(parse_value, m)?)?;
+    Ok(())
+}

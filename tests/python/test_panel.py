@@ -1,0 +1,312 @@
+"""The Foundation's contract through Python: catalogue, values, panel, targets, errors."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import fazhi
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+# ---------------------------------------------------------------- catalogue
+
+
+def test_default_catalogue_covers_the_seed() -> None:
+    cat = fazhi.Catalogue.default()
+    frame = cat.frame
+    assert frame.height == len(cat) >= 30
+    assert {
+        "code",
+        "name_zh",
+        "name_en",
+        "dimension",
+        "measure",
+        "kind",
+        "polarity",
+        "denominator",
+        "worst",
+        "best",
+        "weight",
+        "seed_quote",
+    } <= set(frame.columns)
+    assert cat.dimensions.height == 8
+    assert frame["weight"].unique().to_list() == [1.0]
+    assert set(frame["kind"].unique()) == {"output", "outcome"}
+    assert cat.resolve("“法宣在线”参考率") == "CAP_ONLINE_EXAM_PARTICIPATION"
+
+
+def test_catalogue_round_trips_through_a_user_file(tmp_path: Path) -> None:
+    cat = fazhi.Catalogue.default()
+    path = tmp_path / "mine.toml"
+    path.write_text(cat.to_toml().replace('version = "2024.1"', 'version = "county-2025"'), encoding="utf-8")
+    mine = fazhi.Catalogue.read(path)
+    assert mine.version == "county-2025"
+    assert mine.frame.equals(cat.frame)
+    panel = fazhi.Panel.read(Path(fazhi.datasets_dir()) / "seed" / "sikeshu_2023.csv", catalogue=path)
+    assert panel.summary()["catalogue_version"] == "county-2025"
+
+
+def test_bad_catalogue_raises_catalogue_error_naming_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    text = fazhi.Catalogue.default().to_toml().replace('dimension = "PUB"', 'dimension = "NOPE"', 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(fazhi.CatalogueError, match=r"broken\.toml.*NOPE"):
+        fazhi.Catalogue.read(path)
+    assert issubclass(fazhi.CatalogueError, fazhi.FazhiError)
+
+
+# ---------------------------------------------------------------- values (METHODOLOGY §2)
+
+VALUE_FORMS = [
+    ("8", 8, 8, 8, "exact"),
+    ("8次", 8, 8, 8, "exact"),
+    ("1060多", 1060, 1070, 1060, "at_least"),
+    ("1060多份", 1060, 1070, 1060, "at_least"),
+    ("90余", 90, 100, 90, "at_least"),
+    ("300余", 300, 400, 300, "at_least"),
+    ("95%以上", 95, 100, 95, "at_least"),
+    ("超过50", 50, None, 50, "at_least"),
+    ("3—5", 3, 5, 4, "range"),
+    ("3-5", 3, 5, 4, "range"),
+    ("3至5", 3, 5, 4, "range"),
+    ("3～5人", 3, 5, 4, "range"),
+    ("近100", None, 100, 100, "at_most"),
+    ("近百", None, 100, 100, "at_most"),
+    ("不足20", None, 20, 20, "at_most"),
+    ("约200", 200, 200, 200, "approx"),
+    ("200人左右", 200, 200, 200, "approx"),
+    ("１２", 12, 12, 12, "exact"),
+    ("一", 1, 1, 1, "exact"),
+    ("两", 2, 2, 2, "exact"),
+    ("十二", 12, 12, 12, "exact"),
+    ("一百零五", 105, 105, 105, "exact"),
+    ("89.93分", 89.93, 89.93, 89.93, "exact"),
+]
+
+
+@pytest.mark.parametrize(("text", "lo", "hi", "point", "qualifier"), VALUE_FORMS)
+def test_value_forms(text: str, lo: float | None, hi: float | None, point: float, qualifier: str) -> None:
+    v = fazhi.parse_value(text)
+    assert (v["lo"], v["hi"], v["point"], v["qualifier"]) == (lo, hi, point, qualifier)
+
+
+@pytest.mark.parametrize("text", ["", "很多", "XX", "--", "5-3", "约3—5", "8 times", "一是做好"])
+def test_unreadable_values_raise_value_parse_error(text: str) -> None:
+    with pytest.raises(fazhi.ValueParseError) as info:
+        fazhi.parse_value(text)
+    assert repr(text) in str(info.value) or f'"{text}"' in str(info.value)
+    assert isinstance(info.value, fazhi.ValidationError)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=16))
+def test_parser_never_panics(text: str) -> None:
+    try:
+        v = fazhi.parse_value(text)
+    except fazhi.ValueParseError:
+        return
+    if v["lo"] is not None and v["hi"] is not None:
+        assert v["lo"] <= v["hi"]
+
+
+# ---------------------------------------------------------------- panel
+
+
+def test_seed_loads_with_zero_rejections(root: Path) -> None:
+    panel = fazhi.Panel.read(root / "datasets" / "seed" / "sikeshu_2023.csv")
+    assert panel.rejected.height == 0
+    assert len(panel) == panel.input_rows == 26
+    f = panel.frame
+    assert f.columns[:8] == ["unit", "year", "indicator", "value", "lo", "hi", "qualifier", "text"]
+
+    def row(code: str) -> tuple:
+        r = f.filter(pl.col("indicator") == code).row(0, named=True)
+        return (r["lo"], r["hi"], r["qualifier"])
+
+    assert row("PUB_MATERIALS") == (1060, 1070, "at_least")
+    assert row("DISP_DISPUTES_MEDIATED") == (90, 100, "at_least")
+    assert row("DISP_MEDIATORS_PER_VILLAGE") == (3, 5, "range")
+    assert row("VIL_LEGAL_LITERATE_STUDY_RATE") == (95, 100, "at_least")
+    assert f["source"].null_count() == 0
+
+
+def test_bad_rows_report(data: Path) -> None:
+    panel = fazhi.Panel.read(data / "bad_rows.csv", units=data / "units.csv")
+    rej = panel.rejected
+    assert rej.columns == ["file", "row", "column", "unit", "year", "indicator", "text", "reason", "message"]
+    assert len(panel) + rej.height == panel.input_rows == 17
+    reasons = dict(zip(rej["row"].to_list(), rej["reason"].to_list()))
+    assert reasons == {
+        2: "duplicate",
+        3: "missing_key",
+        4: "bad_year",
+        5: "unknown_indicator",
+        6: "unknown_unit",
+        7: "empty_value",
+        8: "unparseable_value",
+        9: "percent_out_of_range",
+        10: "negative_value",
+        11: "fractional_count",
+        12: "wrong_measure",
+        13: "not_boolean",
+        14: "duplicate",
+        15: "missing_key",
+        17: "placeholder",
+        18: "missing_key",
+    }
+    assert rej.filter(pl.col("row") == 8)["text"].item() == "很多"
+
+
+def test_strict_mode_raises_with_location(data: Path) -> None:
+    with pytest.raises(fazhi.ValidationError, match=r"bad_rows\.csv, row 3"):
+        fazhi.Panel.read(data / "bad_rows.csv", strict=True)
+
+
+def test_gbk_and_bom_files(data: Path) -> None:
+    gbk = fazhi.Panel.read(data / "gbk_panel.csv")
+    assert (len(gbk), gbk.rejected.height) == (5, 1)
+    assert set(gbk.frame["unit"]) == {"合成甲镇", "合成乙乡"}
+    assert fazhi.Panel.read(data / "gbk_panel.csv", encoding="gb18030").frame.equals(gbk.frame)
+    with pytest.raises(fazhi.InputError, match="gbk_panel.csv"):
+        fazhi.Panel.read(data / "gbk_panel.csv", encoding="utf-8")
+    bom = fazhi.Panel.read(data / "bom_wide.csv")
+    assert (len(bom), bom.rejected.height, bom.input_rows) == (8, 1, 9)
+    assert bom.rejected["column"].item() == "不存在的指标"
+
+
+def test_panel_from_polars_frames_long_and_wide() -> None:
+    long = pl.DataFrame(
+        {
+            "unit": ["合成甲镇", "合成甲镇", "合成乙乡"],
+            "year": [2023, 2023, 2023],
+            "indicator": ["PUB_MATERIALS", "调解矛盾纠纷件数", "PUB_MATERIALS"],
+            "value": ["1060多份", "90余件", "约200"],
+        }
+    )
+    panel = fazhi.Panel(long)
+    assert len(panel) == 3 and panel.rejected.height == 0
+    wide = panel.wide()
+    assert wide.columns == ["unit", "year", "DISP_DISPUTES_MEDIATED", "PUB_MATERIALS"]
+    again = fazhi.Panel(wide)
+    assert again.wide().equals(wide)
+    numeric = pl.DataFrame({"unit": ["a", "b"], "year": [2023, 2023], "PUB_MATERIALS": [10.0, None]})
+    assert len(fazhi.Panel(numeric)) == 1  # the null is missing, not zero
+
+
+def test_frames_cross_without_copy_semantics_issues() -> None:
+    # Large enough to span several Arrow buffers; values survive the round trip exactly.
+    n = 50_000
+    frame = pl.DataFrame(
+        {
+            "unit": [f"合成{i % 977}镇" for i in range(n)],
+            "year": [2000 + i // 977 for i in range(n)],
+            "indicator": ["PUB_MATERIALS"] * n,
+            "value": [float(i % 1000) for i in range(n)],
+        }
+    )
+    panel = fazhi.Panel(frame)
+    assert len(panel) == n
+    assert panel.frame["value"].sum() == frame["value"].sum()
+
+
+def test_wrong_argument_types() -> None:
+    with pytest.raises(TypeError, match="polars DataFrame"):
+        fazhi.Panel({"unit": ["a"]})
+    with pytest.raises(fazhi.ArgumentError):
+        fazhi.Panel.read("x.csv", catalogue=3.5)
+    with pytest.raises(fazhi.InputError, match="missing.csv"):
+        fazhi.Panel.read("missing.csv")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_row_order_is_irrelevant(rnd: random.Random) -> None:
+    base = fazhi.datasets_dir() / "demo" / "panel.csv"
+    raw = pl.read_csv(base, infer_schema_length=0).head(400)
+    order = list(range(raw.height))
+    rnd.shuffle(order)
+    a = fazhi.Panel(raw).frame.drop("origin")
+    b = fazhi.Panel(raw[order]).frame.drop("origin")
+    assert a.equals(b)
+
+
+def test_repr_and_html(root: Path) -> None:
+    panel = fazhi.Panel.read(root / "tests" / "data" / "bad_rows.csv")
+    text = repr(panel)
+    assert "rejected" in text and "catalogue 2024.1" in text
+    html = panel._repr_html_()
+    assert "<table>" in html and "bad_year" in html
+    assert "40 indicators" in repr(fazhi.Catalogue.default())
+
+
+# ---------------------------------------------------------------- targets and units
+
+
+def test_demo_targets_and_units(root: Path) -> None:
+    targets = fazhi.Targets.read(root / "datasets" / "demo" / "targets.csv")
+    t = targets.frame
+    assert t.height == len(targets) > 20
+    assert t.filter(pl.col("threshold").is_not_null()).height >= 3
+    assert 2025 in t["year"].to_list()
+    units = fazhi.Units.read(root / "datasets" / "demo" / "units.csv")
+    assert len(units) >= 12
+    assert {"code", "name", "county", "villages", "residents"} <= set(units.frame.columns)
+
+
+def test_bad_targets_name_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "unit,indicator,year,comparator,target\nSYN01,PUB_MATERIALS,2024,at_least,100\n"
+        "SYN01,PUB_MATERIALS,2024,more_or_less,100\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(fazhi.TargetsError, match=r"t\.csv, row 3.*comparator"):
+        fazhi.Targets.read(path)
+
+
+# ---------------------------------------------------------------- the command and the README
+
+
+def test_demo_command_runs(root: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "fazhi", "demo"], capture_output=True, text=True, cwd=root, check=True
+    )
+    assert "REAL: 2023 report of 四棵树镇" in out.stdout
+    assert "SYNTHETIC: demo county" in out.stdout
+    assert "1060多份" in out.stdout
+
+
+def test_validate_command_exit_codes(root: Path, data: Path, tmp_path: Path) -> None:
+    report = tmp_path / "rejected.csv"
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fazhi",
+            "validate",
+            str(data / "bad_rows.csv"),
+            "--fail-on-reject",
+            "--rejected-csv",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 1
+    assert pl.read_csv(report).height == 15  # SYN99 passes without a unit table
+    missing = subprocess.run(
+        [sys.executable, "-m", "fazhi", "validate", "nope.csv"], capture_output=True, text=True
+    )
+    assert missing.returncode == 2 and "InputError" in missing.stderr
+
+
+def test_readme_python_quickstart_runs(root: Path) -> None:
+    text = (root / "README.md").read_text(encoding="utf-8")
+    start = text.index("```python\n") + len("```python\n")
+    code = text[start : text.index("```", start)]
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root, capture_output=True)
