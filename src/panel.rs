@@ -23,6 +23,7 @@
 //! assert_eq!(panel.input_rows(), panel.len() + panel.rejections().len());
 //! ```
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -32,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
 use crate::io::{format_number, read_table};
-use crate::model::{Catalogue, Indicator, Interval, Measure, Units, parse_boolean, parse_value};
+use crate::model::{Catalogue, Indicator, Interval, Measure, Qualifier, Units, parse_boolean, parse_value};
 
 /// Options for building a panel.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -143,6 +144,9 @@ pub struct PanelSummary {
 }
 
 /// A validated panel of observations.
+///
+/// The frame is the interface; beside it the panel keeps, row-aligned, the unit and indicator of
+/// each observation as small integers and its qualifier, so later stages need no string lookups.
 #[derive(Debug, Clone)]
 pub struct Panel {
     catalogue: Arc<Catalogue>,
@@ -150,6 +154,12 @@ pub struct Panel {
     frame: DataFrame,
     rejected: Vec<Rejection>,
     input_rows: usize,
+    /// Unit codes in sorted order; `unit_idx[row]` indexes it.
+    unit_codes: Arc<Vec<String>>,
+    unit_idx: Arc<Vec<u32>>,
+    /// Catalogue index of each row's indicator.
+    indicator_idx: Arc<Vec<u16>>,
+    qualifiers: Arc<Vec<Qualifier>>,
 }
 
 const UNIT_HEADERS: &[&str] =
@@ -160,12 +170,13 @@ const VALUE_HEADERS: &[&str] = &["value", "值", "数值", "指标值", "数据"
 const SOURCE_HEADERS: &[&str] = &["source", "quote", "来源", "出处", "原文", "依据"];
 
 /// The column names of [`Panel::frame`].
-pub const PANEL_COLUMNS: &[&str] = &["unit", "year", "indicator", "value", "lo", "hi", "qualifier", "text", "source", "origin"];
+pub const PANEL_COLUMNS: &[&str] =
+    &["unit", "year", "indicator", "value", "lo", "hi", "qualifier", "text", "source", "file", "row", "column"];
 
 /// The column names of [`Panel::rejected_frame`].
 pub const REJECTED_COLUMNS: &[&str] = &["file", "row", "column", "unit", "year", "indicator", "text", "reason", "message"];
 
-/// A cell of the value column: text to parse, or an already numeric value.
+/// A cell: text to parse, or an already numeric value.
 #[derive(Clone, Copy)]
 enum ValueCell<'a> {
     Text(&'a str),
@@ -173,50 +184,62 @@ enum ValueCell<'a> {
     Empty,
 }
 
-/// A column as either text or numbers, borrowed from the frame.
+impl ValueCell<'_> {
+    fn text(self) -> Option<Cow<'static, str>> {
+        match self {
+            Self::Text(t) => Some(Cow::Owned(t.to_string())),
+            Self::Number(x) => Some(Cow::Owned(format_number(x))),
+            Self::Empty => None,
+        }
+    }
+}
+
+/// A column read once, as text or as numbers.
 enum Cells {
-    Text(Vec<Option<String>>),
+    Text(StringChunked),
     Number(Vec<Option<f64>>),
 }
 
 impl Cells {
     fn read(column: &Column) -> Result<Self> {
         let dtype = column.dtype();
+        let series = column.as_materialized_series();
         if dtype.is_primitive_numeric() || dtype.is_bool() {
-            let f = column.as_materialized_series().cast(&DataType::Float64)?;
+            let f = series.cast(&DataType::Float64)?;
             Ok(Self::Number(f.f64()?.iter().collect()))
         } else {
-            Ok(Self::Text(crate::io::column_as_text(column)?))
+            let s = if dtype == &DataType::String { series.clone() } else { series.cast(&DataType::String)? };
+            Ok(Self::Text(s.str()?.rechunk().into_owned()))
         }
     }
 
     fn get(&self, i: usize) -> ValueCell<'_> {
         match self {
-            Self::Text(v) => v[i].as_deref().map(str::trim).filter(|s| !s.is_empty()).map_or(ValueCell::Empty, ValueCell::Text),
+            Self::Text(ca) => ca.get(i).map(str::trim).filter(|s| !s.is_empty()).map_or(ValueCell::Empty, ValueCell::Text),
             Self::Number(v) => v[i].map_or(ValueCell::Empty, ValueCell::Number),
         }
     }
 
-    fn text(&self, i: usize) -> Option<String> {
+    /// A key cell as text (numbers formatted as a person writes them).
+    fn key(&self, i: usize) -> Option<Cow<'_, str>> {
         match self.get(i) {
-            ValueCell::Text(t) => Some(t.to_string()),
-            ValueCell::Number(x) => Some(format_number(x)),
+            ValueCell::Text(t) => Some(Cow::Borrowed(t)),
+            ValueCell::Number(x) => Some(Cow::Owned(format_number(x))),
             ValueCell::Empty => None,
         }
     }
 }
 
-/// An observation that passed the row-level checks.
+/// An observation that passed the row-level checks: keys as integers, the input position to
+/// fetch its text, source and column from, and its interval.
 struct Accepted {
-    unit: String,
+    unit: u32,
     year: i32,
-    indicator: usize,
+    indicator: u16,
+    input_row: u32,
+    /// Index of the value column it came from (always 0 in long form).
+    column: u16,
     interval: Interval,
-    text: Option<String>,
-    source: Option<String>,
-    origin: String,
-    row: usize,
-    column: String,
 }
 
 struct Builder<'c> {
@@ -224,6 +247,9 @@ struct Builder<'c> {
     units: Option<&'c Units>,
     file: String,
     strict: bool,
+    header_rows: usize,
+    unit_ids: HashMap<String, u32>,
+    unit_codes: Vec<String>,
     accepted: Vec<Accepted>,
     rejected: Vec<Rejection>,
     input_rows: usize,
@@ -231,57 +257,58 @@ struct Builder<'c> {
 
 /// Everything known about one input observation before checking it.
 struct RawObservation<'a> {
-    row: usize,
-    column: &'a str,
-    unit: Option<String>,
-    year: Option<String>,
+    input_row: usize,
+    column: u16,
+    column_name: &'a str,
+    unit: Option<Cow<'a, str>>,
+    year: ValueCell<'a>,
     /// Catalogue index when already resolved (wide form), else the text to resolve.
-    indicator: Result<usize, Option<String>>,
+    indicator: std::result::Result<usize, Option<Cow<'a, str>>>,
     value: ValueCell<'a>,
-    source: Option<String>,
-    origin: String,
 }
 
 impl Builder<'_> {
     fn reject(&mut self, raw: &RawObservation<'_>, reason: RejectReason, message: String) -> Result<()> {
         let indicator = match &raw.indicator {
             Ok(i) => Some(self.catalogue.indicators[*i].code.clone()),
-            Err(text) => text.clone(),
-        };
-        let text = match raw.value {
-            ValueCell::Text(t) => Some(t.to_string()),
-            ValueCell::Number(x) => Some(format_number(x)),
-            ValueCell::Empty => None,
+            Err(text) => text.as_ref().map(|t| t.to_string()),
         };
         let rejection = Rejection {
             file: self.file.clone(),
-            row: raw.row,
-            column: raw.column.to_string(),
-            unit: raw.unit.clone(),
-            year: raw.year.clone(),
+            row: raw.input_row + 1 + self.header_rows,
+            column: raw.column_name.to_string(),
+            unit: raw.unit.as_ref().map(|u| u.to_string()),
+            year: raw.year.text().map(Cow::into_owned),
             indicator,
-            text,
+            text: raw.value.text().map(Cow::into_owned),
             reason,
             message,
         };
         if self.strict {
-            return Err(Error::Validation {
-                location: rejection.location(),
-                message: format!("{} ({})", rejection.message, reason.as_str()),
-            });
+            return Err(Error::Validation { location: rejection.location(), message: format!("{} ({})", rejection.message, reason.as_str()) });
         }
         self.rejected.push(rejection);
         Ok(())
     }
 
+    fn unit_id(&mut self, code: &str) -> u32 {
+        if let Some(id) = self.unit_ids.get(code) {
+            return *id;
+        }
+        let id = self.unit_codes.len() as u32;
+        self.unit_codes.push(code.to_string());
+        self.unit_ids.insert(code.to_string(), id);
+        id
+    }
+
     fn push(&mut self, raw: RawObservation<'_>) -> Result<()> {
         self.input_rows += 1;
-        let Some(unit_text) = raw.unit.clone() else {
+        let Some(unit_text) = raw.unit.as_deref() else {
             return self.reject(&raw, RejectReason::MissingKey, "the unit is empty; every row needs a unit (township code or name)".into());
         };
-        let Some(year_text) = raw.year.clone() else {
+        if matches!(raw.year, ValueCell::Empty) {
             return self.reject(&raw, RejectReason::MissingKey, "the year is empty; every row needs a year such as 2023".into());
-        };
+        }
         let indicator = match &raw.indicator {
             Ok(i) => *i,
             Err(None) => {
@@ -302,23 +329,25 @@ impl Builder<'_> {
                 }
             },
         };
-        let Some(year) = parse_year(&year_text) else {
-            return self.reject(
-                &raw,
-                RejectReason::BadYear,
-                format!("year {year_text:?} is not a whole year between 1949 and 2100; write it as 2023"),
-            );
+        let year = match raw.year {
+            ValueCell::Number(y) if y.fract() == 0.0 && (1949.0..=2100.0).contains(&y) => Some(y as i32),
+            ValueCell::Number(_) | ValueCell::Empty => None,
+            ValueCell::Text(t) => parse_year(t),
+        };
+        let Some(year) = year else {
+            let shown = raw.year.text().unwrap_or_default();
+            return self.reject(&raw, RejectReason::BadYear, format!("year {shown:?} is not a whole year between 1949 and 2100; write it as 2023"));
         };
         let unit = match self.units {
-            None => unit_text.clone(),
-            Some(units) => match units.resolve(&unit_text) {
-                Some(u) => u.code.clone(),
+            None => self.unit_id(unit_text),
+            Some(units) => match units.resolve(unit_text) {
+                Some(u) => {
+                    let code = u.code.clone();
+                    self.unit_id(&code)
+                }
                 None => {
-                    return self.reject(
-                        &raw,
-                        RejectReason::UnknownUnit,
-                        format!("unit {unit_text:?} is not in the unit table; add it there or fix the code/name"),
-                    );
+                    let message = format!("unit {unit_text:?} is not in the unit table; add it there or fix the code/name");
+                    return self.reject(&raw, RejectReason::UnknownUnit, message);
                 }
             },
         };
@@ -327,20 +356,13 @@ impl Builder<'_> {
             Ok(interval) => interval,
             Err((reason, message)) => return self.reject(&raw, reason, message),
         };
-        let text = match raw.value {
-            ValueCell::Text(t) => Some(t.to_string()),
-            _ => None,
-        };
         self.accepted.push(Accepted {
             unit,
             year,
-            indicator,
+            indicator: indicator as u16,
+            input_row: raw.input_row as u32,
+            column: raw.column,
             interval,
-            text,
-            source: raw.source,
-            origin: raw.origin,
-            row: raw.row,
-            column: raw.column.to_string(),
         });
         Ok(())
     }
@@ -447,14 +469,13 @@ impl Panel {
         Self::build(frame, catalogue, units, options, "<frame>", 1)
     }
 
-    fn build(
-        frame: &DataFrame,
-        catalogue: Catalogue,
-        units: Option<Units>,
-        options: &PanelOptions,
-        file: &str,
-        header_rows: usize,
-    ) -> Result<Self> {
+    fn build(frame: &DataFrame, catalogue: Catalogue, units: Option<Units>, options: &PanelOptions, file: &str, header_rows: usize) -> Result<Self> {
+        if catalogue.indicators.len() > usize::from(u16::MAX) {
+            return Err(Error::catalogue(Location::file(&catalogue.origin), "a catalogue may hold at most 65,535 indicators"));
+        }
+        if frame.height() >= u32::MAX as usize || frame.width() >= usize::from(u16::MAX) {
+            return Err(Error::input(Location::file(file), "the table is too large for one panel (at most 4 billion rows and 65,535 columns); split it by year"));
+        }
         let unit_col = find_column(frame, UNIT_HEADERS).cloned();
         let year_col = find_column(frame, YEAR_HEADERS).cloned();
         let indicator_col = find_column(frame, INDICATOR_HEADERS).cloned();
@@ -474,34 +495,35 @@ impl Panel {
             units: units.as_ref(),
             file: file.to_string(),
             strict: options.strict,
+            header_rows,
+            unit_ids: HashMap::new(),
+            unit_codes: Vec::new(),
             accepted: Vec::new(),
             rejected: Vec::new(),
             input_rows: 0,
         };
         let unit_cells = Cells::read(frame.column(&unit_col)?)?;
         let year_cells = Cells::read(frame.column(&year_col)?)?;
-        let source_cells = match &source_col {
-            Some(c) => Some(Cells::read(frame.column(c)?)?),
-            None => None,
-        };
-        let row_of = |i: usize| i + 1 + header_rows;
-        match (indicator_col, value_col) {
+        // The columns that hold values, with their names (one in long form).
+        let value_columns: Vec<&Column>;
+        let long_form = match (&indicator_col, &value_col) {
             (Some(ind_col), Some(val_col)) => {
-                let ind_cells = Cells::read(frame.column(&ind_col)?)?;
-                let val_cells = Cells::read(frame.column(&val_col)?)?;
+                let ind_cells = Cells::read(frame.column(ind_col)?)?;
+                let val_column = frame.column(val_col)?;
+                value_columns = vec![val_column];
+                let val_cells = Cells::read(val_column)?;
                 for i in 0..frame.height() {
-                    let row = row_of(i);
                     builder.push(RawObservation {
-                        row,
-                        column: val_col.as_str(),
-                        unit: unit_cells.text(i),
-                        year: year_cells.text(i),
-                        indicator: Err(ind_cells.text(i)),
+                        input_row: i,
+                        column: 0,
+                        column_name: val_col.as_str(),
+                        unit: unit_cells.key(i),
+                        year: year_cells.get(i),
+                        indicator: Err(ind_cells.key(i)),
                         value: val_cells.get(i),
-                        source: source_cells.as_ref().and_then(|s| s.text(i)),
-                        origin: format!("{file}, row {row}"),
                     })?;
                 }
+                true
             }
             (Some(_), None) | (None, Some(_)) => {
                 return Err(Error::input(
@@ -511,35 +533,63 @@ impl Panel {
             }
             (None, None) => {
                 let keys = [Some(&unit_col), Some(&year_col), source_col.as_ref()];
-                let indicator_columns: Vec<&Column> = frame.columns().iter().filter(|c| !keys.contains(&Some(c.name()))).collect();
-                let resolved: Vec<Result<usize, Option<String>>> =
-                    indicator_columns.iter().map(|c| catalogue.resolve(c.name()).ok_or_else(|| Some(c.name().to_string()))).collect();
-                let cells: Vec<Cells> = indicator_columns.iter().map(|c| Cells::read(c)).collect::<Result<_>>()?;
+                value_columns = frame.columns().iter().filter(|c| !keys.contains(&Some(c.name()))).collect();
+                let resolved: Vec<std::result::Result<usize, Option<Cow<'_, str>>>> = value_columns
+                    .iter()
+                    .map(|c| catalogue.resolve(c.name()).ok_or_else(|| Some(Cow::Borrowed(c.name().as_str()))))
+                    .collect();
+                let cells: Vec<Cells> = value_columns.iter().map(|c| Cells::read(c)).collect::<Result<_>>()?;
                 for i in 0..frame.height() {
-                    let row = row_of(i);
-                    for (k, column) in indicator_columns.iter().enumerate() {
+                    for (k, column) in value_columns.iter().enumerate() {
                         let value = cells[k].get(i);
                         if matches!(value, ValueCell::Empty) {
                             continue; // an empty wide-form cell is a missing observation, not a row
                         }
                         builder.push(RawObservation {
-                            row,
-                            column: column.name().as_str(),
-                            unit: unit_cells.text(i),
-                            year: year_cells.text(i),
+                            input_row: i,
+                            column: k as u16,
+                            column_name: column.name().as_str(),
+                            unit: unit_cells.key(i),
+                            year: year_cells.get(i),
                             indicator: resolved[k].clone(),
                             value,
-                            source: source_cells.as_ref().and_then(|s| s.text(i)),
-                            origin: format!("{file}, row {row}, column {}", column.name()),
                         })?;
                     }
                 }
+                false
             }
+        };
+        let Builder { accepted, mut rejected, input_rows, strict, unit_codes, .. } = builder;
+        // Sort units by code so the frame's order does not depend on the input's.
+        let mut order: Vec<u32> = (0..unit_codes.len() as u32).collect();
+        order.sort_by(|a, b| unit_codes[*a as usize].cmp(&unit_codes[*b as usize]));
+        let mut rank = vec![0u32; unit_codes.len()];
+        for (r, id) in order.iter().enumerate() {
+            rank[*id as usize] = r as u32;
         }
-        let Builder { accepted, mut rejected, input_rows, strict, .. } = builder;
-        let accepted = dedupe(accepted, &catalogue, file, &mut rejected, strict)?;
-        let frame = accepted_frame(&accepted, &catalogue)?;
-        Ok(Self { catalogue: Arc::new(catalogue), units: units.map(Arc::new), frame, rejected, input_rows })
+        let sorted_codes: Vec<String> = order.iter().map(|id| unit_codes[*id as usize].clone()).collect();
+        let mut accepted = accepted;
+        for a in &mut accepted {
+            a.unit = rank[a.unit as usize];
+        }
+        let context = FrameContext { catalogue: &catalogue, file, header_rows, unit_codes: &sorted_codes, value_columns: &value_columns, long_form };
+        let accepted = dedupe(accepted, &context, &mut rejected, strict)?;
+        let source = match &source_col {
+            Some(c) => Some(frame.column(c)?.as_materialized_series().cast(&DataType::String)?),
+            None => None,
+        };
+        let out = accepted_frame(&accepted, &context, source.as_ref())?;
+        Ok(Self {
+            catalogue: Arc::new(catalogue),
+            units: units.map(Arc::new),
+            frame: out,
+            rejected,
+            input_rows,
+            unit_codes: Arc::new(sorted_codes),
+            unit_idx: Arc::new(accepted.iter().map(|a| a.unit).collect()),
+            indicator_idx: Arc::new(accepted.iter().map(|a| a.indicator).collect()),
+            qualifiers: Arc::new(accepted.iter().map(|a| a.interval.qualifier).collect()),
+        })
     }
 
     /// The accepted observations, long form: see [`PANEL_COLUMNS`]. Sorted by unit, year and
@@ -600,7 +650,7 @@ impl Panel {
         let mut years: Vec<i32> = self.frame.column("year")?.i32()?.iter().flatten().collect();
         years.sort_unstable();
         years.dedup();
-        let qualified = self.frame.column("qualifier")?.str()?.iter().filter(|q| *q != Some("exact")).count();
+        let qualified = self.qualifiers.iter().filter(|q| **q != Qualifier::Exact).count();
         let cells = units * years.len() * self.catalogue.indicators.len();
         Ok(PanelSummary {
             units,
@@ -658,57 +708,108 @@ impl Panel {
         }
         Ok(DataFrame::new(keys.len(), out)?)
     }
+
+    /// Sorted unit codes; [`Panel::unit_index`] indexes into it.
+    pub fn unit_codes(&self) -> &[String] {
+        &self.unit_codes
+    }
+
+    /// Each row's unit as an index into [`Panel::unit_codes`] (row-aligned with the frame).
+    pub fn unit_index(&self) -> &[u32] {
+        &self.unit_idx
+    }
+
+    /// Each row's indicator as an index into the catalogue (row-aligned with the frame).
+    pub fn indicator_index(&self) -> &[u16] {
+        &self.indicator_idx
+    }
+
+    /// Each row's qualifier (row-aligned with the frame).
+    pub fn qualifiers(&self) -> &[Qualifier] {
+        &self.qualifiers
+    }
+}
+
+/// What is needed to turn accepted rows back into provenance: file, row and column names.
+struct FrameContext<'a> {
+    catalogue: &'a Catalogue,
+    file: &'a str,
+    header_rows: usize,
+    unit_codes: &'a [String],
+    value_columns: &'a [&'a Column],
+    long_form: bool,
+}
+
+impl FrameContext<'_> {
+    fn row(&self, a: &Accepted) -> usize {
+        a.input_row as usize + 1 + self.header_rows
+    }
+
+    fn column_name(&self, a: &Accepted) -> String {
+        self.value_columns.get(a.column as usize).map_or_else(|| "value".to_string(), |c| c.name().to_string())
+    }
+
+    fn text(&self, a: &Accepted) -> Option<String> {
+        let column = self.value_columns.get(a.column as usize)?;
+        let cell = column.get(a.input_row as usize).ok()?;
+        match cell {
+            AnyValue::Null => None,
+            AnyValue::String(s) => Some(s.trim().to_string()),
+            AnyValue::StringOwned(s) => Some(s.trim().to_string()),
+            other => other.extract::<f64>().map(format_number),
+        }
+    }
 }
 
 /// Resolves repeated (unit, year, indicator) keys without depending on row order: when every
 /// copy carries the same value the earliest row is kept and the others are rejected; when the
 /// copies disagree none is kept (nobody can tell which is right) and all are rejected.
-fn dedupe(
-    mut accepted: Vec<Accepted>,
-    catalogue: &Catalogue,
-    file: &str,
-    rejected: &mut Vec<Rejection>,
-    strict: bool,
-) -> Result<Vec<Accepted>> {
-    accepted.sort_by(|a, b| (a.unit.as_str(), a.year, a.indicator, a.row).cmp(&(b.unit.as_str(), b.year, b.indicator, b.row)));
+fn dedupe(mut accepted: Vec<Accepted>, ctx: &FrameContext<'_>, rejected: &mut Vec<Rejection>, strict: bool) -> Result<Vec<Accepted>> {
+    use rayon::slice::ParallelSliceMut;
+    accepted.par_sort_unstable_by_key(|a| (a.unit, a.year, a.indicator, a.input_row, a.column));
+    let has_duplicates = accepted.windows(2).any(|w| (w[0].unit, w[0].year, w[0].indicator) == (w[1].unit, w[1].year, w[1].indicator));
+    if !has_duplicates {
+        return Ok(accepted);
+    }
     let mut kept: Vec<Accepted> = Vec::with_capacity(accepted.len());
     let mut duplicates: Vec<Rejection> = Vec::new();
     let mut rest = accepted.into_iter().peekable();
     while let Some(first) = rest.next() {
         let mut group = vec![first];
-        while let Some(next) = rest.next_if(|n| n.unit == group[0].unit && n.year == group[0].year && n.indicator == group[0].indicator) {
+        while let Some(next) = rest.next_if(|n| (n.unit, n.year, n.indicator) == (group[0].unit, group[0].year, group[0].indicator)) {
             group.push(next);
         }
         if group.len() == 1 {
             kept.extend(group);
             continue;
         }
-        let code = &catalogue.indicators[group[0].indicator].code;
+        let code = &ctx.catalogue.indicators[group[0].indicator as usize].code;
+        let unit = &ctx.unit_codes[group[0].unit as usize];
         let agree = group.iter().all(|g| g.interval == group[0].interval);
-        let rows: Vec<String> = group.iter().map(|g| g.row.to_string()).collect();
+        let rows: Vec<String> = group.iter().map(|g| ctx.row(g).to_string()).collect();
         let skip = usize::from(agree);
         for obs in &group[skip..] {
             let message = if agree {
                 format!(
-                    "a second row for ({}, {}, {code}) with the same value as row {}; the first is kept. Delete the repeated row",
-                    obs.unit, obs.year, group[0].row
+                    "a second row for ({unit}, {}, {code}) with the same value as row {}; the first is kept. Delete the repeated row",
+                    obs.year,
+                    ctx.row(&group[0])
                 )
             } else {
                 format!(
-                    "conflicting values for ({}, {}, {code}) at rows {}; none is kept because nobody can tell which is right. Keep the correct row and delete the others",
-                    obs.unit,
+                    "conflicting values for ({unit}, {}, {code}) at rows {}; none is kept because nobody can tell which is right. Keep the correct row and delete the others",
                     obs.year,
                     rows.join(", ")
                 )
             };
             let rejection = Rejection {
-                file: file.to_string(),
-                row: obs.row,
-                column: obs.column.clone(),
-                unit: Some(obs.unit.clone()),
+                file: ctx.file.to_string(),
+                row: ctx.row(obs),
+                column: ctx.column_name(obs),
+                unit: Some(unit.clone()),
                 year: Some(obs.year.to_string()),
                 indicator: Some(code.clone()),
-                text: obs.text.clone().or_else(|| Some(format_number(obs.interval.point))),
+                text: ctx.text(obs).or_else(|| Some(format_number(obs.interval.point))),
                 reason: RejectReason::Duplicate,
                 message,
             };
@@ -726,23 +827,69 @@ fn dedupe(
     Ok(kept)
 }
 
-fn accepted_frame(accepted: &[Accepted], catalogue: &Catalogue) -> Result<DataFrame> {
-    let a = accepted;
-    Ok(DataFrame::new(
-        a.len(),
-        vec![
-            Column::new("unit".into(), a.iter().map(|x| x.unit.as_str()).collect::<Vec<_>>()),
-            Column::new("year".into(), a.iter().map(|x| x.year).collect::<Vec<_>>()),
-            Column::new("indicator".into(), a.iter().map(|x| catalogue.indicators[x.indicator].code.as_str()).collect::<Vec<_>>()),
-            Column::new("value".into(), a.iter().map(|x| x.interval.point).collect::<Vec<_>>()),
-            Column::new("lo".into(), a.iter().map(|x| x.interval.lo).collect::<Vec<_>>()),
-            Column::new("hi".into(), a.iter().map(|x| x.interval.hi).collect::<Vec<_>>()),
-            Column::new("qualifier".into(), a.iter().map(|x| x.interval.qualifier.as_str()).collect::<Vec<_>>()),
-            Column::new("text".into(), a.iter().map(|x| x.text.as_deref()).collect::<Vec<_>>()),
-            Column::new("source".into(), a.iter().map(|x| x.source.as_deref()).collect::<Vec<_>>()),
-            Column::new("origin".into(), a.iter().map(|x| x.origin.as_str()).collect::<Vec<_>>()),
-        ],
-    )?)
+/// Builds the panel frame. Strings are gathered from small dictionaries (unit codes, indicator
+/// codes, qualifier names) or from the input's own columns, so no per-row text is copied.
+fn accepted_frame(accepted: &[Accepted], ctx: &FrameContext<'_>, source: Option<&Series>) -> Result<DataFrame> {
+    let n = accepted.len();
+    let gather = |names: Vec<&str>, idx: Vec<IdxSize>| -> Result<Column> {
+        let dictionary = StringChunked::from_iter_values("".into(), names.into_iter());
+        Ok(dictionary.take(&IdxCa::from_vec("".into(), idx))?.into_series().into_column())
+    };
+    let unit = gather(ctx.unit_codes.iter().map(String::as_str).collect(), accepted.iter().map(|a| a.unit as IdxSize).collect())?;
+    let indicator =
+        gather(ctx.catalogue.indicators.iter().map(|i| i.code.as_str()).collect(), accepted.iter().map(|a| IdxSize::from(a.indicator)).collect())?;
+    const QUALIFIERS: [Qualifier; 5] = [Qualifier::Exact, Qualifier::AtLeast, Qualifier::AtMost, Qualifier::Approx, Qualifier::Range];
+    let qualifier = gather(
+        QUALIFIERS.iter().map(|q| q.as_str()).collect(),
+        accepted.iter().map(|a| QUALIFIERS.iter().position(|q| *q == a.interval.qualifier).unwrap_or(0) as IdxSize).collect(),
+    )?;
+    let rows: Vec<IdxSize> = accepted.iter().map(|a| a.input_row as IdxSize).collect();
+    let row_index = IdxCa::from_vec("".into(), rows);
+    // The text as written: only meaningful where the input held text.
+    let text_is_string = |c: &Column| c.dtype() == &DataType::String;
+    let text: Column = if ctx.long_form {
+        match ctx.value_columns.first() {
+            Some(c) if text_is_string(c) => {
+                let taken = c.as_materialized_series().take(&row_index)?;
+                taken.str()?.apply_values(|v| Cow::Owned(v.trim().to_string())).into_series().into_column()
+            }
+            _ => Column::full_null("".into(), n, &DataType::String),
+        }
+    } else if ctx.value_columns.iter().any(|c| text_is_string(c)) {
+        Column::new("".into(), accepted.iter().map(|a| ctx.text(a)).collect::<Vec<_>>())
+    } else {
+        Column::full_null("".into(), n, &DataType::String)
+    };
+    let source = match source {
+        Some(s) => s.take(&row_index)?.into_column(),
+        None => Column::full_null("".into(), n, &DataType::String),
+    };
+    let column = if ctx.long_form {
+        Column::new_scalar("".into(), Scalar::new(DataType::String, AnyValue::StringOwned(ctx.column_name_or_value().into())), n)
+    } else {
+        gather(ctx.value_columns.iter().map(|c| c.name().as_str()).collect(), accepted.iter().map(|a| IdxSize::from(a.column)).collect())?
+    };
+    let columns = vec![
+        unit.with_name("unit".into()),
+        Column::new("year".into(), accepted.iter().map(|a| a.year).collect::<Vec<_>>()),
+        indicator.with_name("indicator".into()),
+        Column::new("value".into(), accepted.iter().map(|a| a.interval.point).collect::<Vec<_>>()),
+        Column::new("lo".into(), accepted.iter().map(|a| a.interval.lo).collect::<Vec<_>>()),
+        Column::new("hi".into(), accepted.iter().map(|a| a.interval.hi).collect::<Vec<_>>()),
+        qualifier.with_name("qualifier".into()),
+        text.with_name("text".into()),
+        source.with_name("source".into()),
+        Column::new_scalar("file".into(), Scalar::new(DataType::String, AnyValue::StringOwned(ctx.file.into())), n),
+        Column::new("row".into(), accepted.iter().map(|a| ctx.row(a) as u32).collect::<Vec<_>>()),
+        column.with_name("column".into()),
+    ];
+    Ok(DataFrame::new(n, columns)?)
+}
+
+impl FrameContext<'_> {
+    fn column_name_or_value(&self) -> String {
+        self.value_columns.first().map_or_else(|| "value".to_string(), |c| c.name().to_string())
+    }
 }
 
 #[cfg(test)]

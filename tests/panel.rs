@@ -260,7 +260,7 @@ proptest! {
         let shuffled = raw.take(&IdxCa::from_vec("idx".into(), order)).unwrap();
         let a = Panel::from_frame(&raw, Catalogue::default_catalogue(), None, &PanelOptions::default()).unwrap();
         let b = Panel::from_frame(&shuffled, Catalogue::default_catalogue(), None, &PanelOptions::default()).unwrap();
-        // `origin` names the row, which moves with the shuffle; everything else must not.
+        // `row` names the input row, which moves with the shuffle; everything else must not.
         let cols = ["unit", "year", "indicator", "value", "lo", "hi", "qualifier", "text", "source"];
         prop_assert_eq!(a.frame().select(cols).unwrap(), b.frame().select(cols).unwrap());
         prop_assert_eq!(a.rejections().len(), b.rejections().len());

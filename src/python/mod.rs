@@ -320,7 +320,7 @@ impl PyPanel {
     }
 
     /// Accepted observations: unit, year, indicator, value (point), lo, hi, qualifier, text,
-    /// source, origin.
+    /// source, file, row, column (where the value came from).
     #[getter]
     fn frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         to_polars(py, self.inner.frame().clone())
