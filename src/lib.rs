@@ -9,7 +9,8 @@
 //! - [`model`]: the indicator [`Catalogue`] (data, versioned), reported values as intervals
 //!   ([`model::parse_value`]: "1060多份" → [1060, 1070)), [`Units`] and [`Targets`];
 //! - [`io`]: reading CSV (UTF-8, UTF-8 with BOM, GBK/GB18030, UTF-16), Parquet and JSON;
-//! - [`Panel`]: validation against the catalogue with a row-level rejection report.
+//! - [`Panel`]: validation against the catalogue with a row-level rejection report;
+//! - [`analytics`]: year-on-year change, target gaps, plan progress and data-quality diagnostics.
 //!
 //! ```
 //! use fazhi::{Catalogue, Panel, PanelOptions};
@@ -22,6 +23,7 @@
 //! assert_eq!(summary.years, vec![2023]);
 //! ```
 
+pub mod analytics;
 pub mod error;
 pub mod io;
 pub mod model;

@@ -285,7 +285,10 @@ impl Builder<'_> {
             message,
         };
         if self.strict {
-            return Err(Error::Validation { location: rejection.location(), message: format!("{} ({})", rejection.message, reason.as_str()) });
+            return Err(Error::Validation {
+                location: rejection.location(),
+                message: format!("{} ({})", rejection.message, reason.as_str()),
+            });
         }
         self.rejected.push(rejection);
         Ok(())
@@ -336,7 +339,11 @@ impl Builder<'_> {
         };
         let Some(year) = year else {
             let shown = raw.year.text().unwrap_or_default();
-            return self.reject(&raw, RejectReason::BadYear, format!("year {shown:?} is not a whole year between 1949 and 2100; write it as 2023"));
+            return self.reject(
+                &raw,
+                RejectReason::BadYear,
+                format!("year {shown:?} is not a whole year between 1949 and 2100; write it as 2023"),
+            );
         };
         let unit = match self.units {
             None => self.unit_id(unit_text),
@@ -469,12 +476,22 @@ impl Panel {
         Self::build(frame, catalogue, units, options, "<frame>", 1)
     }
 
-    fn build(frame: &DataFrame, catalogue: Catalogue, units: Option<Units>, options: &PanelOptions, file: &str, header_rows: usize) -> Result<Self> {
+    fn build(
+        frame: &DataFrame,
+        catalogue: Catalogue,
+        units: Option<Units>,
+        options: &PanelOptions,
+        file: &str,
+        header_rows: usize,
+    ) -> Result<Self> {
         if catalogue.indicators.len() > usize::from(u16::MAX) {
             return Err(Error::catalogue(Location::file(&catalogue.origin), "a catalogue may hold at most 65,535 indicators"));
         }
         if frame.height() >= u32::MAX as usize || frame.width() >= usize::from(u16::MAX) {
-            return Err(Error::input(Location::file(file), "the table is too large for one panel (at most 4 billion rows and 65,535 columns); split it by year"));
+            return Err(Error::input(
+                Location::file(file),
+                "the table is too large for one panel (at most 4 billion rows and 65,535 columns); split it by year",
+            ));
         }
         let unit_col = find_column(frame, UNIT_HEADERS).cloned();
         let year_col = find_column(frame, YEAR_HEADERS).cloned();
@@ -572,7 +589,8 @@ impl Panel {
         for a in &mut accepted {
             a.unit = rank[a.unit as usize];
         }
-        let context = FrameContext { catalogue: &catalogue, file, header_rows, unit_codes: &sorted_codes, value_columns: &value_columns, long_form };
+        let context =
+            FrameContext { catalogue: &catalogue, file, header_rows, unit_codes: &sorted_codes, value_columns: &value_columns, long_form };
         let accepted = dedupe(accepted, &context, &mut rejected, strict)?;
         let source = match &source_col {
             Some(c) => Some(frame.column(c)?.as_materialized_series().cast(&DataType::String)?),
@@ -836,8 +854,10 @@ fn accepted_frame(accepted: &[Accepted], ctx: &FrameContext<'_>, source: Option<
         Ok(dictionary.take(&IdxCa::from_vec("".into(), idx))?.into_series().into_column())
     };
     let unit = gather(ctx.unit_codes.iter().map(String::as_str).collect(), accepted.iter().map(|a| a.unit as IdxSize).collect())?;
-    let indicator =
-        gather(ctx.catalogue.indicators.iter().map(|i| i.code.as_str()).collect(), accepted.iter().map(|a| IdxSize::from(a.indicator)).collect())?;
+    let indicator = gather(
+        ctx.catalogue.indicators.iter().map(|i| i.code.as_str()).collect(),
+        accepted.iter().map(|a| IdxSize::from(a.indicator)).collect(),
+    )?;
     const QUALIFIERS: [Qualifier; 5] = [Qualifier::Exact, Qualifier::AtLeast, Qualifier::AtMost, Qualifier::Approx, Qualifier::Range];
     let qualifier = gather(
         QUALIFIERS.iter().map(|q| q.as_str()).collect(),

@@ -1,0 +1,172 @@
+//! Analytics over a validated [`Panel`](crate::Panel): year-on-year change (METHODOLOGY §3),
+//! target gaps (§4), plan progress (§5) and data-quality diagnostics (§9).
+//!
+//! Each stage returns a polars frame whose columns and category strings are documented in
+//! `docs/methodology.md`; the work runs on the panel's integer keys, in parallel over units.
+
+mod change;
+mod diagnostics;
+mod gaps;
+mod progress;
+
+pub use change::{CHANGE_COLUMNS, ChangeOptions, changes};
+pub use diagnostics::{DIAGNOSTIC_COLUMNS, DiagnosticOptions, diagnostics};
+pub use gaps::{GAP_COLUMNS, GapOptions, InverseMethod, TierAnchors, gaps};
+pub use progress::{PROGRESS_COLUMNS, ProgressMethod, ProgressOptions, ProgressThresholds, progress};
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::model::{Catalogue, Indicator, Measure, Target, Units};
+use crate::panel::Panel;
+
+/// Row-aligned views of a panel's numeric columns.
+pub(crate) struct PanelView<'a> {
+    pub unit: &'a [u32],
+    pub indicator: &'a [u16],
+    pub year: &'a [i32],
+    pub value: &'a [f64],
+    lo: &'a PrimitiveArray<f64>,
+    hi: &'a PrimitiveArray<f64>,
+    pub qualified: Vec<bool>,
+    qualifier: &'a [crate::model::Qualifier],
+}
+
+use polars_arrow::array::{Array, PrimitiveArray};
+
+impl<'a> PanelView<'a> {
+    pub fn new(panel: &'a Panel) -> Result<Self> {
+        let frame = panel.frame();
+        let single = |name: &str| -> Result<&'a Float64Chunked> {
+            let ca = frame.column(name)?.f64()?;
+            if ca.chunks().len() != 1 {
+                return Err(Error::InvalidArgument(format!("internal: panel column {name} is not contiguous")));
+            }
+            Ok(ca)
+        };
+        let lo = single("lo")?.downcast_iter().next().ok_or_else(|| Error::InvalidArgument("internal: empty lo column".into()))?;
+        let hi = single("hi")?.downcast_iter().next().ok_or_else(|| Error::InvalidArgument("internal: empty hi column".into()))?;
+        Ok(Self {
+            unit: panel.unit_index(),
+            indicator: panel.indicator_index(),
+            year: frame.column("year")?.i32()?.cont_slice()?,
+            value: single("value")?.cont_slice()?,
+            lo,
+            hi,
+            qualified: panel.qualifiers().iter().map(|q| *q != crate::model::Qualifier::Exact).collect(),
+            qualifier: panel.qualifiers(),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.value.len()
+    }
+
+    /// The interval's lower end, closed at the measure's floor (every measure is ≥ 0).
+    pub fn lo(&self, row: usize, ind: &Indicator) -> f64 {
+        if self.lo.is_valid(row) { self.lo.value(row) } else { ind.measure.floor().unwrap_or(f64::NEG_INFINITY) }
+    }
+
+    /// The interval's upper end; +∞ when open and the measure has no ceiling.
+    pub fn hi(&self, row: usize, ind: &Indicator) -> f64 {
+        if self.hi.is_valid(row) { self.hi.value(row) } else { ind.measure.ceiling().unwrap_or(f64::INFINITY) }
+    }
+
+    /// True when the upper end is exclusive: "N余"/"N多" give [N, N + place). Those are the only
+    /// at-least values with a finite upper end below the measure's ceiling.
+    pub fn hi_exclusive(&self, row: usize, ind: &Indicator) -> bool {
+        self.qualified[row]
+            && self.hi.is_valid(row)
+            && self.lo.is_valid(row)
+            && self.hi.value(row) > self.lo.value(row)
+            && self.qualifier[row] == crate::model::Qualifier::AtLeast
+            && ind.measure.ceiling().is_none_or(|c| self.hi.value(row) < c)
+    }
+
+    /// Row ranges of each unit (the panel is sorted by unit first).
+    pub fn unit_blocks(&self) -> Vec<(usize, usize)> {
+        let mut blocks = Vec::new();
+        let mut start = 0;
+        for i in 1..=self.unit.len() {
+            if i == self.unit.len() || self.unit[i] != self.unit[start] {
+                blocks.push((start, i));
+                start = i;
+            }
+        }
+        blocks
+    }
+}
+
+/// Which units a target applies to: its unit, the units of its county, or every unit.
+pub(crate) fn target_units(target: &Target, panel: &Panel, units: Option<&Units>) -> Result<(Vec<u32>, &'static str)> {
+    let codes = panel.unit_codes();
+    let find = |code: &str| codes.binary_search_by(|c| c.as_str().cmp(code)).ok().map(|i| i as u32);
+    if let Some(unit) = &target.unit {
+        let code = units.and_then(|u| u.resolve(unit)).map_or(unit.as_str(), |u| u.code.as_str());
+        return Ok((find(code).into_iter().collect(), "unit"));
+    }
+    if let Some(county) = &target.county {
+        let Some(units) = units else {
+            return Err(Error::InvalidArgument(format!(
+                "the target at {} applies to county {county:?}, which needs a unit table with counties; build the panel with units=…",
+                target.origin
+            )));
+        };
+        let ids = units.units.iter().filter(|u| u.county.as_deref() == Some(county.as_str())).filter_map(|u| find(&u.code)).collect();
+        return Ok((ids, "county"));
+    }
+    Ok(((0..codes.len() as u32).collect(), "all"))
+}
+
+/// A (unit, indicator, year) → row lookup for a panel (keys are unique after validation).
+pub(crate) fn row_lookup(view: &PanelView<'_>) -> std::collections::HashMap<(u32, u16, i32), usize> {
+    (0..view.len()).map(|r| ((view.unit[r], view.indicator[r], view.year[r]), r)).collect()
+}
+
+/// Gathers a string column from a small dictionary by index (null where the index is `None`),
+/// so that repeated category strings are not copied per row.
+pub(crate) fn category_column(name: &str, dictionary: &[&str], idx: impl Iterator<Item = Option<IdxSize>>) -> Result<Column> {
+    let dict = StringChunked::from_iter_values("".into(), dictionary.iter().copied());
+    let idx: IdxCa = idx.collect();
+    Ok(dict.take(&idx)?.into_series().into_column().with_name(name.into()))
+}
+
+/// Resolves an indicator code in the panel's catalogue, for filters.
+pub(crate) fn indicator_index(catalogue: &Catalogue, code: &str) -> Result<u16> {
+    catalogue
+        .resolve(code)
+        .map(|i| i as u16)
+        .ok_or_else(|| Error::InvalidArgument(format!("indicator {code:?} is not in catalogue {}", catalogue.version)))
+}
+
+/// True for measures where a ratio between two values means something (not yes/no).
+pub(crate) fn ratio_scale(ind: &Indicator) -> bool {
+    ind.measure != Measure::Boolean
+}
+
+/// A filter on units (codes) and years.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Filter {
+    pub units: Option<Vec<String>>,
+    pub years: Option<Vec<i32>>,
+}
+
+impl Filter {
+    pub(crate) fn unit_mask(&self, panel: &Panel) -> Result<Option<Vec<bool>>> {
+        let Some(units) = &self.units else { return Ok(None) };
+        let codes = panel.unit_codes();
+        let mut mask = vec![false; codes.len()];
+        for u in units {
+            let code = panel.units().and_then(|t| t.resolve(u)).map_or(u.as_str(), |x| x.code.as_str());
+            match codes.binary_search_by(|c| c.as_str().cmp(code)) {
+                Ok(i) => mask[i] = true,
+                Err(_) => return Err(Error::InvalidArgument(format!("unit {u:?} is not in the panel"))),
+            }
+        }
+        Ok(Some(mask))
+    }
+
+    pub(crate) fn keeps_year(&self, year: i32) -> bool {
+        self.years.as_ref().is_none_or(|ys| ys.contains(&year))
+    }
+}
