@@ -112,6 +112,38 @@ class Panel:
     def catalogue(self) -> Catalogue: ...
     def wide(self) -> pl.DataFrame: ...
     def summary(self) -> dict[str, Any]: ...
+    def changes(
+        self,
+        max_gap: int = 1,
+        unit: str | list[str] | None = None,
+        year: int | list[int] | None = None,
+    ) -> pl.DataFrame: ...
+    def gaps(
+        self,
+        targets: Targets | _Path,
+        inverse: str = "ratio",
+        cap: float | None = None,
+        anchors: tuple[float, float, float, float] | None = None,
+        unit: str | list[str] | None = None,
+        year: int | list[int] | None = None,
+    ) -> pl.DataFrame: ...
+    def progress(
+        self,
+        targets: Targets | _Path | None = None,
+        method: str = "compound",
+        baseline_year: int | None = None,
+        thresholds: dict[str, list[float]] | None = None,
+        unit: str | list[str] | None = None,
+        year: int | list[int] | None = None,
+    ) -> pl.DataFrame: ...
+    def diagnostics(
+        self,
+        jump_factor: float = 3.0,
+        rate_tolerance: float = 1.0,
+        qualified_share_warning: float = 0.3,
+        unit: str | list[str] | None = None,
+        year: int | list[int] | None = None,
+    ) -> pl.DataFrame: ...
     def __len__(self) -> int: ...
     def _repr_html_(self) -> str: ...
 

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::analytics;
 use crate::error::Result;
 use crate::model::{Catalogue, Targets, Units, parse_value as core_parse_value};
 use crate::panel::{Panel, PanelOptions, PanelSummary};
@@ -366,6 +367,118 @@ impl PyPanel {
         Ok(d)
     }
 
+    /// Year-on-year change of every observation (METHODOLOGY §3).
+    ///
+    /// Parameters
+    /// ----------
+    /// max_gap : int
+    ///     Largest gap in years to the previous observation still used as baseline (default 1).
+    /// unit, year : str | list[str], int | list[int], optional
+    ///     Keep only these units (codes or names) and years.
+    #[pyo3(signature = (max_gap=1, unit=None, year=None))]
+    fn changes(&self, py: Python<'_>, max_gap: i32, unit: Option<&Bound<'_, PyAny>>, year: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let options = analytics::ChangeOptions { max_gap, filter: filter_arg(unit, year)? };
+        self.frame_result(py, move |p| analytics::changes(p, &options))
+    }
+
+    /// Each observation against its plan target: met, gap, 完成率, tiers (METHODOLOGY §4).
+    /// A unit's own target overrides its county's; a target without an observation is a
+    /// ``no_data`` row.
+    ///
+    /// Parameters
+    /// ----------
+    /// targets : Targets | str | PathLike
+    /// inverse : {"ratio", "linear"}
+    ///     完成率 of at-most targets: T / x, or 2 − x / T.
+    /// cap : float, optional
+    ///     Upper cap on the achievement ratio (封顶), e.g. 1.0 or 1.2.
+    /// anchors : tuple of 4 floats, optional
+    ///     Tier scores below threshold, at threshold, base and challenge (default 0, 60, 80, 100).
+    #[pyo3(signature = (targets, inverse="ratio", cap=None, anchors=None, unit=None, year=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn gaps(
+        &self,
+        py: Python<'_>,
+        targets: &Bound<'_, PyAny>,
+        inverse: &str,
+        cap: Option<f64>,
+        anchors: Option<(f64, f64, f64, f64)>,
+        unit: Option<&Bound<'_, PyAny>>,
+        year: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let targets = targets_arg(py, targets, &self.inner)?;
+        let mut options = analytics::GapOptions { inverse: analytics::InverseMethod::parse(inverse).map_err(to_py_err)?, cap, ..Default::default() };
+        if let Some((below, threshold, base, challenge)) = anchors {
+            options.anchors = analytics::TierAnchors { below, threshold, base, challenge };
+        }
+        options.filter = filter_arg(unit, year)?;
+        self.frame_result(py, move |p| analytics::gaps(p, &targets, &options))
+    }
+
+    /// Progress towards multi-year plan targets (METHODOLOGY §5); without targets, growth bands.
+    ///
+    /// Parameters
+    /// ----------
+    /// targets : Targets | str | PathLike | None
+    /// method : {"compound", "linear"}
+    /// baseline_year : int, optional
+    ///     Overrides each target's baseline year.
+    /// thresholds : dict, optional
+    ///     ``{"compound": [0.95, 0.6, 0.0], "linear": [1.0, 0.5, 0.0], "growth": [0.015, 0.005, 0.0]}``
+    #[pyo3(signature = (targets=None, method="compound", baseline_year=None, thresholds=None, unit=None, year=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn progress(
+        &self,
+        py: Python<'_>,
+        targets: Option<&Bound<'_, PyAny>>,
+        method: &str,
+        baseline_year: Option<i32>,
+        thresholds: Option<&Bound<'_, PyDict>>,
+        unit: Option<&Bound<'_, PyAny>>,
+        year: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let targets = match targets {
+            Some(t) if !t.is_none() => Some(targets_arg(py, t, &self.inner)?),
+            _ => None,
+        };
+        let mut options = analytics::ProgressOptions {
+            method: analytics::ProgressMethod::parse(method).map_err(to_py_err)?,
+            baseline_year,
+            filter: filter_arg(unit, year)?,
+            ..Default::default()
+        };
+        if let Some(t) = thresholds {
+            for (key, value) in t.iter() {
+                let key: String = key.extract()?;
+                let cuts: [f64; 3] = value.extract().map_err(|_| errors::ArgumentError::new_err(format!("thresholds[{key:?}] must be three numbers")))?;
+                match key.as_str() {
+                    "compound" => options.thresholds.compound = cuts,
+                    "linear" => options.thresholds.linear = cuts,
+                    "growth" => options.thresholds.growth = cuts,
+                    other => return Err(errors::ArgumentError::new_err(format!("unknown thresholds key {other:?}; use compound, linear or growth"))),
+                }
+            }
+        }
+        self.frame_result(py, move |p| analytics::progress(p, targets.as_deref(), &options))
+    }
+
+    /// Data-quality flags (METHODOLOGY §9): stated rates against their counts, counts whose
+    /// ratio passes 100 %, jumps and drops, 100 % claims, qualified shares, values refused at
+    /// validation.
+    #[pyo3(signature = (jump_factor=3.0, rate_tolerance=1.0, qualified_share_warning=0.3, unit=None, year=None))]
+    fn diagnostics(
+        &self,
+        py: Python<'_>,
+        jump_factor: f64,
+        rate_tolerance: f64,
+        qualified_share_warning: f64,
+        unit: Option<&Bound<'_, PyAny>>,
+        year: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let options = analytics::DiagnosticOptions { jump_factor, rate_tolerance, qualified_share_warning, filter: filter_arg(unit, year)? };
+        self.frame_result(py, move |p| analytics::diagnostics(p, &options))
+    }
+
     fn __len__(&self) -> usize {
         self.inner.len()
     }
@@ -430,10 +543,38 @@ impl PyPanel {
 }
 
 impl PyPanel {
+    fn frame_result(&self, py: Python<'_>, work: impl FnOnce(&Panel) -> Result<polars::prelude::DataFrame> + Send) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        to_polars(py, run(py, move || work(&inner))?)
+    }
+
     fn summary_struct(&self, py: Python<'_>) -> PyResult<PanelSummary> {
         let inner = self.inner.clone();
         run(py, move || inner.summary())
     }
+}
+
+/// A unit/year filter from `str | list[str]` and `int | list[int]`.
+fn filter_arg(unit: Option<&Bound<'_, PyAny>>, year: Option<&Bound<'_, PyAny>>) -> PyResult<analytics::Filter> {
+    let units = match unit {
+        Some(u) if !u.is_none() => Some(if let Ok(one) = u.extract::<String>() { vec![one] } else { u.extract::<Vec<String>>()? }),
+        _ => None,
+    };
+    let years = match year {
+        Some(y) if !y.is_none() => Some(if let Ok(one) = y.extract::<i32>() { vec![one] } else { y.extract::<Vec<i32>>()? }),
+        _ => None,
+    };
+    Ok(analytics::Filter { units, years })
+}
+
+/// Accepts Targets or a path to a targets file (read with the panel's catalogue).
+fn targets_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, panel: &Arc<Panel>) -> PyResult<Arc<Targets>> {
+    if let Ok(t) = obj.cast::<PyTargets>() {
+        return Ok(t.get().inner.clone());
+    }
+    let path: PathBuf = obj.extract().map_err(|_| errors::ArgumentError::new_err("targets must be fazhi.Targets or a path to a targets file"))?;
+    let panel = panel.clone();
+    run(py, move || Targets::read(path, panel.catalogue(), None)).map(Arc::new)
 }
 
 /// Reads one written value ("1060多份", "95%以上", "3—5人", "一百零五") into a dict with lo, hi,
