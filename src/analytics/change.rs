@@ -73,20 +73,108 @@ const REASONS: [&str; 6] = [
     "yes/no indicator: relative change not meaningful",
 ];
 
-/// One output row, before it becomes columns.
-#[derive(Default, Clone, Copy)]
-struct Row {
-    prev_year: Option<i32>,
-    prev_value: Option<f64>,
-    abs: Option<f64>,
-    abs_lo: Option<f64>,
-    abs_hi: Option<f64>,
-    rel: Option<f64>,
-    annual: Option<f64>,
-    status: u8,
-    certain: Option<bool>,
-    qualified: bool,
-    reason: Option<u8>,
+/// The output columns, row-aligned with the panel. Floats use NaN for null (inputs are finite,
+/// so NaN never means anything else); `NONE` marks a null byte.
+#[derive(Default)]
+struct Columns {
+    prev_year: Vec<i32>,
+    prev_value: Vec<f64>,
+    abs: Vec<f64>,
+    abs_lo: Vec<f64>,
+    abs_hi: Vec<f64>,
+    rel: Vec<f64>,
+    annual: Vec<f64>,
+    status: Vec<u8>,
+    certain: Vec<u8>,
+    qualified: Vec<bool>,
+    reason: Vec<u8>,
+}
+
+const NONE: u8 = u8::MAX;
+const NO_YEAR: i32 = i32::MIN;
+
+/// One unit's slice of every output column.
+struct Block<'a> {
+    start: usize,
+    prev_year: &'a mut [i32],
+    prev_value: &'a mut [f64],
+    abs: &'a mut [f64],
+    abs_lo: &'a mut [f64],
+    abs_hi: &'a mut [f64],
+    rel: &'a mut [f64],
+    annual: &'a mut [f64],
+    status: &'a mut [u8],
+    certain: &'a mut [u8],
+    qualified: &'a mut [bool],
+    reason: &'a mut [u8],
+}
+
+impl Columns {
+    fn new(n: usize) -> Self {
+        Self {
+            prev_year: vec![NO_YEAR; n],
+            prev_value: vec![f64::NAN; n],
+            abs: vec![f64::NAN; n],
+            abs_lo: vec![f64::NAN; n],
+            abs_hi: vec![f64::NAN; n],
+            rel: vec![f64::NAN; n],
+            annual: vec![f64::NAN; n],
+            status: vec![3; n],
+            certain: vec![NONE; n],
+            qualified: vec![false; n],
+            reason: vec![NONE; n],
+        }
+    }
+
+    /// Disjoint mutable views of each unit's rows, so units can be filled in parallel.
+    fn blocks(&mut self, bounds: &[(usize, usize)]) -> Vec<Block<'_>> {
+        fn split<'a, T>(mut rest: &'a mut [T], bounds: &[(usize, usize)]) -> Vec<&'a mut [T]> {
+            let mut out = Vec::with_capacity(bounds.len());
+            for (start, end) in bounds {
+                let (head, tail) = rest.split_at_mut(end - start);
+                out.push(head);
+                rest = tail;
+            }
+            out
+        }
+        let mut prev_year = split(&mut self.prev_year, bounds).into_iter();
+        let mut prev_value = split(&mut self.prev_value, bounds).into_iter();
+        let mut abs = split(&mut self.abs, bounds).into_iter();
+        let mut abs_lo = split(&mut self.abs_lo, bounds).into_iter();
+        let mut abs_hi = split(&mut self.abs_hi, bounds).into_iter();
+        let mut rel = split(&mut self.rel, bounds).into_iter();
+        let mut annual = split(&mut self.annual, bounds).into_iter();
+        let mut status = split(&mut self.status, bounds).into_iter();
+        let mut certain = split(&mut self.certain, bounds).into_iter();
+        let mut qualified = split(&mut self.qualified, bounds).into_iter();
+        let mut reason = split(&mut self.reason, bounds).into_iter();
+        bounds
+            .iter()
+            .filter_map(|(start, _)| {
+                Some(Block {
+                    start: *start,
+                    prev_year: prev_year.next()?,
+                    prev_value: prev_value.next()?,
+                    abs: abs.next()?,
+                    abs_lo: abs_lo.next()?,
+                    abs_hi: abs_hi.next()?,
+                    rel: rel.next()?,
+                    annual: annual.next()?,
+                    status: status.next()?,
+                    certain: certain.next()?,
+                    qualified: qualified.next()?,
+                    reason: reason.next()?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A float column from values with NaN for null, without copying the values.
+fn float_column(name: &str, values: Vec<f64>) -> Column {
+    let validity: polars_arrow::bitmap::Bitmap = values.iter().map(|x| !x.is_nan()).collect();
+    let validity = (validity.unset_bits() > 0).then_some(validity);
+    Float64Chunked::from_vec_validity(name.into(), values, validity).into_column()
 }
 
 /// Year-on-year change of every observation against the latest earlier observation of the same
@@ -99,96 +187,96 @@ pub fn changes(panel: &Panel, options: &ChangeOptions) -> Result<DataFrame> {
     let view = PanelView::new(panel)?;
     let catalogue = panel.catalogue();
     let n_ind = catalogue.indicators.len();
-    let blocks = view.unit_blocks();
-    let rows: Vec<Row> = blocks
-        .par_iter()
-        .flat_map_iter(|&(start, end)| {
-            let mut last: Vec<Option<usize>> = vec![None; n_ind];
-            let view = &view;
-            (start..end).map(move |r| {
-                let k = view.indicator[r] as usize;
-                let ind = &catalogue.indicators[k];
-                let prev = last[k].replace(r);
-                let mut row = Row { qualified: view.qualified[r], ..Row::default() };
-                let Some(p) = prev else {
-                    row.status = 3;
-                    row.reason = Some(0);
-                    return row;
-                };
-                let gap = view.year[r] - view.year[p];
-                if gap > options.max_gap {
-                    row.status = 3;
-                    row.reason = Some(1);
-                    return row;
-                }
-                let (x, xp) = (view.value[r], view.value[p]);
-                let abs = x - xp;
-                let lo = view.lo(r, ind) - view.hi(p, ind);
-                let hi = view.hi(r, ind) - view.lo(p, ind);
-                row.prev_year = Some(view.year[p]);
-                row.prev_value = Some(xp);
-                row.qualified |= view.qualified[p];
-                row.abs = Some(abs);
-                row.abs_lo = lo.is_finite().then_some(lo);
-                row.abs_hi = hi.is_finite().then_some(hi);
-                let boolean = !super::ratio_scale(ind);
-                if boolean {
-                    row.reason = Some(5);
-                } else if xp == 0.0 {
-                    row.reason = Some(2);
-                } else {
-                    row.rel = Some(abs / xp.abs());
-                }
-                if gap > 1 && !boolean {
-                    if xp == 0.0 {
-                        row.reason = row.reason.or(Some(3));
-                    } else if x > 0.0 && xp > 0.0 {
-                        row.annual = Some((x / xp).powf(1.0 / f64::from(gap)) - 1.0);
-                    } else {
-                        row.reason = row.reason.or(Some(4));
+    let bounds = view.unit_blocks();
+    let mut cols = Columns::new(view.len());
+    cols.blocks(&bounds).into_par_iter().for_each(|b| {
+        let mut last: Vec<Option<usize>> = vec![None; n_ind];
+        for j in 0..b.status.len() {
+            let r = b.start + j;
+            let k = view.indicator[r] as usize;
+            let ind = &catalogue.indicators[k];
+            let prev = last[k].replace(r);
+            b.qualified[j] = view.qualified[r];
+            let Some(p) = prev else {
+                b.reason[j] = 0;
+                continue;
+            };
+            let gap = view.year[r] - view.year[p];
+            if gap > options.max_gap {
+                b.reason[j] = 1;
+                continue;
+            }
+            let (x, xp) = (view.value[r], view.value[p]);
+            let abs = x - xp;
+            let lo = view.lo(r, ind) - view.hi(p, ind);
+            let hi = view.hi(r, ind) - view.lo(p, ind);
+            b.prev_year[j] = view.year[p];
+            b.prev_value[j] = xp;
+            b.qualified[j] |= view.qualified[p];
+            b.abs[j] = abs;
+            b.abs_lo[j] = if lo.is_finite() { lo } else { f64::NAN };
+            b.abs_hi[j] = if hi.is_finite() { hi } else { f64::NAN };
+            let boolean = !super::ratio_scale(ind);
+            if boolean {
+                b.reason[j] = 5;
+            } else if xp == 0.0 {
+                b.reason[j] = 2;
+            } else {
+                b.rel[j] = abs / xp.abs();
+            }
+            if gap > 1 && !boolean {
+                if xp == 0.0 {
+                    if b.reason[j] == NONE {
+                        b.reason[j] = 3;
                     }
+                } else if x > 0.0 && xp > 0.0 {
+                    b.annual[j] = (x / xp).powf(1.0 / f64::from(gap)) - 1.0;
+                } else if b.reason[j] == NONE {
+                    b.reason[j] = 4;
                 }
-                let signed = abs * ind.polarity.sign();
-                row.status = if signed > 0.0 {
-                    0
-                } else if signed < 0.0 {
-                    2
-                } else {
-                    1
-                };
-                // Certain when the change interval excludes zero; an "unchanged" between two
-                // exact values ([0, 0]) is certain too.
-                let excludes_zero = lo > 0.0 || hi < 0.0;
-                let both_exact = !view.qualified[r] && !view.qualified[p];
-                row.certain = Some(excludes_zero || (row.status == 1 && both_exact));
-                row
-            })
-        })
-        .collect();
+            }
+            let signed = abs * ind.polarity.sign();
+            b.status[j] = if signed > 0.0 {
+                0
+            } else if signed < 0.0 {
+                2
+            } else {
+                1
+            };
+            // Certain when the change interval excludes zero; an "unchanged" between two
+            // exact values ([0, 0]) is certain too.
+            let excludes_zero = lo > 0.0 || hi < 0.0;
+            let both_exact = !view.qualified[r] && !view.qualified[p];
+            b.certain[j] = u8::from(excludes_zero || (b.status[j] == 1 && both_exact));
+        }
+    });
 
     let unit_mask = options.filter.unit_mask(panel)?;
     let keep: Vec<bool> = (0..view.len())
         .map(|r| unit_mask.as_ref().is_none_or(|m| m[view.unit[r] as usize]) && options.filter.keeps_year(view.year[r]))
         .collect();
     let frame = panel.frame();
+    let n = view.len();
+    let Columns { prev_year, prev_value, abs, abs_lo, abs_hi, rel, annual, status, certain, qualified, reason } = cols;
+    let prev_year: Int32Chunked = prev_year.into_iter().map(|y| (y != NO_YEAR).then_some(y)).collect();
     let mut out = DataFrame::new(
-        rows.len(),
+        n,
         vec![
             frame.column("unit")?.clone(),
             frame.column("indicator")?.clone(),
             frame.column("year")?.clone(),
-            Column::new("prev_year".into(), rows.iter().map(|r| r.prev_year).collect::<Vec<_>>()),
+            prev_year.with_name("prev_year".into()).into_column(),
             frame.column("value")?.clone(),
-            Column::new("prev_value".into(), rows.iter().map(|r| r.prev_value).collect::<Vec<_>>()),
-            Column::new("abs_change".into(), rows.iter().map(|r| r.abs).collect::<Vec<_>>()),
-            Column::new("abs_change_lo".into(), rows.iter().map(|r| r.abs_lo).collect::<Vec<_>>()),
-            Column::new("abs_change_hi".into(), rows.iter().map(|r| r.abs_hi).collect::<Vec<_>>()),
-            Column::new("rel_change".into(), rows.iter().map(|r| r.rel).collect::<Vec<_>>()),
-            Column::new("annual_rate".into(), rows.iter().map(|r| r.annual).collect::<Vec<_>>()),
-            category_column("status", &STATUS, rows.iter().map(|r| Some(IdxSize::from(r.status))))?,
-            Column::new("certain".into(), rows.iter().map(|r| r.certain).collect::<Vec<_>>()),
-            Column::new("qualified".into(), rows.iter().map(|r| r.qualified).collect::<Vec<_>>()),
-            category_column("reason", &REASONS, rows.iter().map(|r| r.reason.map(IdxSize::from)))?,
+            float_column("prev_value", prev_value),
+            float_column("abs_change", abs),
+            float_column("abs_change_lo", abs_lo),
+            float_column("abs_change_hi", abs_hi),
+            float_column("rel_change", rel),
+            float_column("annual_rate", annual),
+            category_column("status", &STATUS, status.iter().map(|s| Some(IdxSize::from(*s))))?,
+            Column::new("certain".into(), certain.iter().map(|c| (*c != NONE).then_some(*c == 1)).collect::<BooleanChunked>().into_series()),
+            Column::new("qualified".into(), qualified),
+            category_column("reason", &REASONS, reason.iter().map(|r| (*r != NONE).then_some(IdxSize::from(*r))))?,
         ],
     )?;
     if keep.iter().any(|k| !k) {

@@ -1,0 +1,101 @@
+//! Criterion benches of panel building, year-on-year change and target gaps on generated
+//! (synthetic) national-scale panels: units × 40 indicators × 10 years, ~5 % of cells missing.
+//!
+//! `cargo bench --bench analytics` (release, thin LTO). FAZHI_BENCH_UNITS=1000,38602 sets sizes.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use fazhi::analytics::{ChangeOptions, GapOptions, changes, gaps};
+use fazhi::model::{Catalogue, Targets};
+use fazhi::{Panel, PanelOptions};
+use polars::prelude::*;
+
+const YEARS: i32 = 10;
+
+/// SplitMix64: a fixed-seed generator so every run benches the same synthetic data.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A long frame of synthetic values for `units` units (codes SYN000001…), 10 years, every
+/// catalogue indicator; counts are whole numbers, percents lie in [0, 100].
+fn synthetic_frame(units: usize, catalogue: &Catalogue) -> DataFrame {
+    let n_ind = catalogue.indicators.len();
+    let mut unit = Vec::new();
+    let mut year = Vec::new();
+    let mut indicator = Vec::new();
+    let mut value = Vec::new();
+    for u in 0..units {
+        let code = format!("SYN{u:06}");
+        for y in 0..YEARS {
+            for (k, ind) in catalogue.indicators.iter().enumerate() {
+                let h = mix((u * n_ind * 16 + y as usize * n_ind + k) as u64);
+                if h % 100 < 5 {
+                    continue; // missing cell
+                }
+                let x = match ind.measure {
+                    fazhi::model::Measure::Percent => (h >> 8) as f64 % 10_001.0 / 100.0,
+                    fazhi::model::Measure::Boolean => ((h >> 8) % 2) as f64,
+                    fazhi::model::Measure::Score | fazhi::model::Measure::Average => 50.0 + (h >> 8) as f64 % 5000.0 / 100.0,
+                    _ => ((h >> 8) % 500) as f64,
+                };
+                unit.push(code.clone());
+                year.push(2015 + y);
+                indicator.push(ind.code.clone());
+                value.push(x);
+            }
+        }
+    }
+    df!("unit" => unit, "year" => year, "indicator" => indicator, "value" => value).expect("columns of equal length")
+}
+
+/// One all-units target per indicator for the last year.
+fn synthetic_targets(catalogue: &Catalogue) -> Targets {
+    let inds = &catalogue.indicators;
+    let frame = df!(
+        "indicator" => inds.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(),
+        "year" => vec![2015 + YEARS - 1; inds.len()],
+        "comparator" => inds.iter().map(|i| if i.polarity == fazhi::model::Polarity::Higher { "at_least" } else { "at_most" }).collect::<Vec<_>>(),
+        "target" => inds.iter().map(|i| if i.measure == fazhi::model::Measure::Percent { 90.0 } else { 0.5 }).collect::<Vec<_>>(),
+    )
+    .expect("columns of equal length");
+    Targets::from_frame(&frame, catalogue, "<bench>").expect("valid targets")
+}
+
+fn sizes() -> Vec<usize> {
+    std::env::var("FAZHI_BENCH_UNITS")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 38_602])
+}
+
+fn bench(c: &mut Criterion) {
+    let catalogue = Catalogue::default_catalogue();
+    let targets = synthetic_targets(&catalogue);
+    let mut group = c.benchmark_group("analytics");
+    group.sample_size(10);
+    for units in sizes() {
+        let frame = synthetic_frame(units, &catalogue);
+        let rows = frame.height() as u64;
+        group.throughput(Throughput::Elements(rows));
+        group.bench_with_input(BenchmarkId::new("panel_from_frame", units), &frame, |b, f| {
+            b.iter(|| Panel::from_frame(black_box(f), catalogue.clone(), None, &PanelOptions::default()).expect("valid"))
+        });
+        let panel = Panel::from_frame(&frame, catalogue.clone(), None, &PanelOptions::default()).expect("valid");
+        drop(frame);
+        group.bench_with_input(BenchmarkId::new("changes", units), &panel, |b, p| {
+            b.iter(|| changes(black_box(p), &ChangeOptions::default()).expect("changes"))
+        });
+        group.bench_with_input(BenchmarkId::new("gaps", units), &panel, |b, p| {
+            b.iter(|| gaps(black_box(p), &targets, &GapOptions::default()).expect("gaps"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,229 @@
+"""fazhi against a straightforward polars pipeline on the same synthetic panel.
+
+The panel is synthetic: units SYN000001… × 40 catalogue indicators × 10 years, about 5 % of cells
+missing, generated with a fixed seed by polars expressions. Each pipeline runs in its own
+subprocess so that its peak memory (ru_maxrss) is its own. Both compute the year-on-year change of
+every observation (abs, rel, polarity-adjusted status) and the gap of every last-year observation
+against one all-units target per indicator; the script checks that both agree, then prints the
+medians and ratios.
+
+    python benches/python/compare_polars.py --units 38602 --repeat 3
+
+Use a release build (``./dev build --release``); a debug build is 10-50x slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+
+import polars as pl
+
+YEARS = 10
+FIRST_YEAR = 2015
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def catalogue() -> pl.DataFrame:
+    import fazhi
+
+    return fazhi.Catalogue.default().frame.select("code", "measure", "polarity").with_row_index("k")
+
+
+def synthetic_panel(units: int) -> pl.DataFrame:
+    cat = catalogue()
+    n_ind = cat.height
+    n = units * YEARS * n_ind
+    idx = pl.int_range(0, n, dtype=pl.Int64, eager=True).alias("i")
+    frame = pl.DataFrame(idx).with_columns(
+        unit=pl.format("SYN{}", (pl.col("i") // (YEARS * n_ind)).cast(pl.String).str.zfill(6)),
+        year=(FIRST_YEAR + (pl.col("i") // n_ind) % YEARS).cast(pl.Int32),
+        k=(pl.col("i") % n_ind).cast(pl.UInt32),
+        h=pl.col("i").hash(seed=20240301),
+    )
+    frame = frame.filter(pl.col("h") % 100 >= 5).join(cat, on="k", how="left")
+    value = (
+        pl.when(pl.col("measure") == "percent")
+        .then((pl.col("h") // 256 % 10_001).cast(pl.Float64) / 100)
+        .when(pl.col("measure") == "boolean")
+        .then((pl.col("h") // 256 % 2).cast(pl.Float64))
+        .when(pl.col("measure").is_in(["score", "average"]))
+        .then(50 + (pl.col("h") // 256 % 5000).cast(pl.Float64) / 100)
+        .otherwise((pl.col("h") // 256 % 500).cast(pl.Float64))
+    )
+    return frame.select("unit", "year", pl.col("code").alias("indicator"), value.alias("value"))
+
+
+def synthetic_targets() -> pl.DataFrame:
+    cat = catalogue()
+    return cat.select(
+        pl.col("code").alias("indicator"),
+        pl.lit(FIRST_YEAR + YEARS - 1, dtype=pl.Int32).alias("year"),
+        pl.when(pl.col("polarity") == "higher")
+        .then(pl.lit("at_least"))
+        .otherwise(pl.lit("at_most"))
+        .alias("comparator"),
+        pl.when(pl.col("measure") == "percent").then(90.0).otherwise(0.5).alias("target"),
+    )
+
+
+def polars_pipeline(df: pl.DataFrame, targets: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What an analyst would write: sort, shift over groups, join the catalogue and the targets."""
+    cat = catalogue().select(pl.col("code").alias("indicator"), "polarity")
+    sign = pl.when(pl.col("polarity") == "higher").then(1.0).otherwise(-1.0)
+    changes = (
+        df.sort("unit", "indicator", "year")
+        .with_columns(
+            prev_year=pl.col("year").shift().over("unit", "indicator"),
+            prev_value=pl.col("value").shift().over("unit", "indicator"),
+        )
+        .with_columns(
+            prev_value=pl.when(pl.col("year") - pl.col("prev_year") <= 1).then(pl.col("prev_value")),
+            prev_year=pl.when(pl.col("year") - pl.col("prev_year") <= 1).then(pl.col("prev_year")),
+        )
+        .join(cat, on="indicator", how="left")
+        .with_columns(abs_change=pl.col("value") - pl.col("prev_value"))
+        .with_columns(
+            rel_change=pl.when(pl.col("prev_value") != 0).then(
+                pl.col("abs_change") / pl.col("prev_value").abs()
+            ),
+            status=pl.when(pl.col("prev_value").is_null())
+            .then(pl.lit("no_baseline"))
+            .when(pl.col("abs_change") * sign > 0)
+            .then(pl.lit("improved"))
+            .when(pl.col("abs_change") * sign < 0)
+            .then(pl.lit("declined"))
+            .otherwise(pl.lit("unchanged")),
+        )
+    )
+    gaps = (
+        df.join(targets, on=["indicator", "year"], how="inner")
+        .with_columns(
+            met=pl.when(pl.col("comparator") == "at_least")
+            .then(pl.col("value") >= pl.col("target"))
+            .otherwise(pl.col("value") <= pl.col("target")),
+            gap=pl.when(pl.col("comparator") == "at_least")
+            .then((pl.col("target") - pl.col("value")).clip(lower_bound=0))
+            .otherwise((pl.col("value") - pl.col("target")).clip(lower_bound=0)),
+        )
+        .with_columns(
+            achievement=pl.when(pl.col("comparator") == "at_least")
+            .then(pl.col("value") / pl.col("target"))
+            .otherwise(pl.when(pl.col("value") > 0).then(pl.col("target") / pl.col("value")))
+        )
+    )
+    return changes, gaps
+
+
+def run_part(part: str, units: int, repeat: int) -> dict:
+    warnings.simplefilter("ignore")
+    import fazhi
+
+    base_rss = rss_mb()
+    df = synthetic_panel(units)
+    targets = synthetic_targets()
+    input_mb = df.estimated_size("mb")
+    after_input = rss_mb()
+    times: dict[str, list[float]] = {}
+    result: dict = {"part": part, "rows": df.height, "input_mb": input_mb, "build": fazhi.BUILD_PROFILE}
+    for _ in range(repeat):
+        if part == "polars":
+            t0 = time.perf_counter()
+            changes, gaps = polars_pipeline(df, targets)
+            times.setdefault("changes+gaps", []).append(time.perf_counter() - t0)
+        else:
+            t0 = time.perf_counter()
+            panel = fazhi.Panel(df)
+            t1 = time.perf_counter()
+            changes = panel.changes()
+            t2 = time.perf_counter()
+            gaps = panel.gaps(fazhi.Targets(targets))
+            t3 = time.perf_counter()
+            times.setdefault("panel", []).append(t1 - t0)
+            times.setdefault("changes", []).append(t2 - t1)
+            times.setdefault("gaps", []).append(t3 - t2)
+            times.setdefault("changes+gaps", []).append(t3 - t1)
+            times.setdefault("panel+changes+gaps", []).append(t3 - t0)
+            assert panel.rejected.height == 0, panel.rejected.head()
+    result["median_s"] = {k: statistics.median(v) for k, v in times.items()}
+    result["peak_rss_mb"] = rss_mb()
+    result["rss_before_input_mb"] = base_rss
+    result["rss_after_input_mb"] = after_input
+    # Agreement fingerprints, compared by the parent.
+    ch = changes.select("unit", "indicator", "year", "abs_change", "status").sort("unit", "indicator", "year")
+    if part == "fazhi":
+        gaps = gaps.filter(pl.col("status") != "no_data")  # the polars join drops targets without data
+    gp = gaps.select("unit", "indicator", "year", "met", "gap").sort("unit", "indicator", "year")
+    result["changes_rows"] = ch.height
+    result["changes_abs_sum"] = float(ch["abs_change"].fill_null(0).sum())
+    result["changes_status"] = dict(ch.group_by("status").len().sort("status").iter_rows())
+    result["gaps_rows"] = gp.height
+    result["gaps_sum"] = float(gp["gap"].sum())
+    result["gaps_met"] = int(gp["met"].sum())
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--units", type=int, nargs="+", default=[1000, 38602])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--part", choices=["fazhi", "polars"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.part:
+        print(json.dumps(run_part(args.part, args.units[0], args.repeat)))
+        return
+    for units in args.units:
+        out = {}
+        for part in ("polars", "fazhi"):
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--part",
+                    part,
+                    "--units",
+                    str(units),
+                    "--repeat",
+                    str(args.repeat),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            out[part] = json.loads(proc.stdout.strip().splitlines()[-1])
+        p, f = out["polars"], out["fazhi"]
+        for key in ("changes_rows", "changes_status", "gaps_rows", "gaps_met"):
+            assert p[key] == f[key], (key, p[key], f[key])
+        assert abs(p["changes_abs_sum"] - f["changes_abs_sum"]) < 1e-6 * max(1.0, abs(p["changes_abs_sum"]))
+        assert abs(p["gaps_sum"] - f["gaps_sum"]) < 1e-6 * max(1.0, abs(p["gaps_sum"]))
+        pt, ft = p["median_s"]["changes+gaps"], f["median_s"]
+        print(
+            f"== {units} units × 40 indicators × {YEARS} years: {f['rows']:,} rows (synthetic), "
+            f"input frame {f['input_mb']:.0f} MB, fazhi build {f['build']}; results agree"
+        )
+        print(f"polars pipeline, changes+gaps      : {pt:8.3f} s (median of {args.repeat})")
+        cg, all3 = ft["changes+gaps"], ft["panel+changes+gaps"]
+        print(f"fazhi changes+gaps (panel built)   : {cg:8.3f} s   ratio {pt / cg:6.1f}x")
+        print(f"fazhi Panel(df) validation         : {ft['panel']:8.3f} s")
+        print(f"fazhi panel+changes+gaps           : {all3:8.3f} s   ratio {pt / all3:6.1f}x")
+        for name, r in (("polars", p), ("fazhi", f)):
+            used = r["peak_rss_mb"] - r["rss_before_input_mb"]
+            ratio = used / r["input_mb"]
+            print(
+                f"peak memory {name:6}: {used:8.0f} MB above the interpreter = {ratio:.2f}x the input frame"
+            )
+
+
+if __name__ == "__main__":
+    main()
