@@ -25,6 +25,7 @@
 
 pub mod analytics;
 pub mod error;
+pub mod extract;
 pub mod io;
 pub mod model;
 pub mod panel;

@@ -215,18 +215,34 @@ impl Cells {
 
     fn get(&self, i: usize) -> ValueCell<'_> {
         match self {
-            Self::Text(ca) => ca.get(i).map(str::trim).filter(|s| !s.is_empty()).map_or(ValueCell::Empty, ValueCell::Text),
+            Self::Text(ca) => text_cell(ca.get(i)),
             Self::Number(v) => v[i].map_or(ValueCell::Empty, ValueCell::Number),
+        }
+    }
+
+    /// Every cell in order; sequential reads avoid a chunk lookup per row.
+    fn iter(&self) -> Box<dyn Iterator<Item = ValueCell<'_>> + '_> {
+        match self {
+            Self::Text(ca) => Box::new(ca.iter().map(text_cell)),
+            Self::Number(v) => Box::new(v.iter().map(|x| x.map_or(ValueCell::Empty, ValueCell::Number))),
         }
     }
 
     /// A key cell as text (numbers formatted as a person writes them).
     fn key(&self, i: usize) -> Option<Cow<'_, str>> {
-        match self.get(i) {
-            ValueCell::Text(t) => Some(Cow::Borrowed(t)),
-            ValueCell::Number(x) => Some(Cow::Owned(format_number(x))),
-            ValueCell::Empty => None,
-        }
+        key_text(self.get(i))
+    }
+}
+
+fn text_cell(cell: Option<&str>) -> ValueCell<'_> {
+    cell.map(str::trim).filter(|s| !s.is_empty()).map_or(ValueCell::Empty, ValueCell::Text)
+}
+
+fn key_text(cell: ValueCell<'_>) -> Option<Cow<'_, str>> {
+    match cell {
+        ValueCell::Text(t) => Some(Cow::Borrowed(t)),
+        ValueCell::Number(x) => Some(Cow::Owned(format_number(x))),
+        ValueCell::Empty => None,
     }
 }
 
@@ -239,7 +255,20 @@ struct Accepted {
     input_row: u32,
     /// Index of the value column it came from (always 0 in long form).
     column: u16,
-    interval: Interval,
+    qualifier: Qualifier,
+    point: f64,
+    /// NaN when open.
+    lo: f64,
+    /// NaN when open.
+    hi: f64,
+}
+
+impl Accepted {
+    /// Same value (interval, point and qualifier), for duplicate detection.
+    fn same_value(&self, other: &Self) -> bool {
+        (self.point.to_bits(), self.lo.to_bits(), self.hi.to_bits(), self.qualifier)
+            == (other.point.to_bits(), other.lo.to_bits(), other.hi.to_bits(), other.qualifier)
+    }
 }
 
 struct Builder<'c> {
@@ -248,8 +277,13 @@ struct Builder<'c> {
     file: String,
     strict: bool,
     header_rows: usize,
-    unit_ids: HashMap<String, u32>,
+    unit_ids: PlHashMap<String, u32>,
     unit_codes: Vec<String>,
+    /// The last unit text seen and its id: input is usually grouped by unit.
+    last_unit: Option<(String, u32)>,
+    /// Indicator text → catalogue index (or None when unknown), so each distinct header or cell
+    /// text is resolved once.
+    indicator_cache: PlHashMap<String, Option<usize>>,
     accepted: Vec<Accepted>,
     rejected: Vec<Rejection>,
     input_rows: usize,
@@ -304,6 +338,33 @@ impl Builder<'_> {
         id
     }
 
+    fn resolve_indicator(&mut self, text: &str) -> Option<usize> {
+        if let Some(hit) = self.indicator_cache.get(text) {
+            return *hit;
+        }
+        let found = self.catalogue.resolve(text);
+        self.indicator_cache.insert(text.to_string(), found);
+        found
+    }
+
+    /// The unit's id: from the one-entry cache, else resolved (through the unit table when given).
+    fn resolve_unit(&mut self, text: &str) -> Option<u32> {
+        if let Some((last, id)) = &self.last_unit
+            && last == text
+        {
+            return Some(*id);
+        }
+        let id = match self.units {
+            None => self.unit_id(text),
+            Some(units) => {
+                let code = units.resolve(text)?.code.clone();
+                self.unit_id(&code)
+            }
+        };
+        self.last_unit = Some((text.to_string(), id));
+        Some(id)
+    }
+
     fn push(&mut self, raw: RawObservation<'_>) -> Result<()> {
         self.input_rows += 1;
         let Some(unit_text) = raw.unit.as_deref() else {
@@ -321,7 +382,7 @@ impl Builder<'_> {
                     "the indicator is empty; give a catalogue code (e.g. PUB_MATERIALS) or Chinese name".into(),
                 );
             }
-            Err(Some(text)) => match self.catalogue.resolve(text) {
+            Err(Some(text)) => match self.resolve_indicator(text) {
                 Some(i) => i,
                 None => {
                     let message = format!(
@@ -345,18 +406,9 @@ impl Builder<'_> {
                 format!("year {shown:?} is not a whole year between 1949 and 2100; write it as 2023"),
             );
         };
-        let unit = match self.units {
-            None => self.unit_id(unit_text),
-            Some(units) => match units.resolve(unit_text) {
-                Some(u) => {
-                    let code = u.code.clone();
-                    self.unit_id(&code)
-                }
-                None => {
-                    let message = format!("unit {unit_text:?} is not in the unit table; add it there or fix the code/name");
-                    return self.reject(&raw, RejectReason::UnknownUnit, message);
-                }
-            },
+        let Some(unit) = self.resolve_unit(unit_text) else {
+            let message = format!("unit {unit_text:?} is not in the unit table; add it there or fix the code/name");
+            return self.reject(&raw, RejectReason::UnknownUnit, message);
         };
         let ind = &self.catalogue.indicators[indicator];
         let interval = match read_value(ind, raw.value) {
@@ -369,7 +421,10 @@ impl Builder<'_> {
             indicator: indicator as u16,
             input_row: raw.input_row as u32,
             column: raw.column,
-            interval,
+            qualifier: interval.qualifier,
+            point: interval.point,
+            lo: interval.lo.unwrap_or(f64::NAN),
+            hi: interval.hi.unwrap_or(f64::NAN),
         });
         Ok(())
     }
@@ -447,6 +502,13 @@ fn read_value(ind: &Indicator, cell: ValueCell<'_>) -> std::result::Result<Inter
     Ok(interval)
 }
 
+/// A float column from values with NaN for null, without copying the values.
+pub(crate) fn float_column(name: &str, values: Vec<f64>) -> Column {
+    let validity: polars_arrow::bitmap::Bitmap = values.iter().map(|x| !x.is_nan()).collect();
+    let validity = (validity.unset_bits() > 0).then_some(validity);
+    Float64Chunked::from_vec_validity(name.into(), values, validity).into_column()
+}
+
 /// Reads "2023", "2023年", "2023年度" or "2023.0" as a year in 1949..=2100.
 pub(crate) fn parse_year(text: &str) -> Option<i32> {
     let t = crate::model::value::normalize(text);
@@ -513,9 +575,11 @@ impl Panel {
             file: file.to_string(),
             strict: options.strict,
             header_rows,
-            unit_ids: HashMap::new(),
+            unit_ids: PlHashMap::default(),
             unit_codes: Vec::new(),
-            accepted: Vec::new(),
+            last_unit: None,
+            indicator_cache: PlHashMap::default(),
+            accepted: Vec::with_capacity(frame.height()),
             rejected: Vec::new(),
             input_rows: 0,
         };
@@ -529,15 +593,16 @@ impl Panel {
                 let val_column = frame.column(val_col)?;
                 value_columns = vec![val_column];
                 let val_cells = Cells::read(val_column)?;
-                for i in 0..frame.height() {
+                let cells = unit_cells.iter().zip(year_cells.iter()).zip(ind_cells.iter()).zip(val_cells.iter());
+                for (i, (((unit, year), indicator), value)) in cells.enumerate() {
                     builder.push(RawObservation {
                         input_row: i,
                         column: 0,
                         column_name: val_col.as_str(),
-                        unit: unit_cells.key(i),
-                        year: year_cells.get(i),
-                        indicator: Err(ind_cells.key(i)),
-                        value: val_cells.get(i),
+                        unit: key_text(unit),
+                        year,
+                        indicator: Err(key_text(indicator)),
+                        value,
                     })?;
                 }
                 true
@@ -606,7 +671,7 @@ impl Panel {
             unit_codes: Arc::new(sorted_codes),
             unit_idx: Arc::new(accepted.iter().map(|a| a.unit).collect()),
             indicator_idx: Arc::new(accepted.iter().map(|a| a.indicator).collect()),
-            qualifiers: Arc::new(accepted.iter().map(|a| a.interval.qualifier).collect()),
+            qualifiers: Arc::new(accepted.iter().map(|a| a.qualifier).collect()),
         })
     }
 
@@ -784,7 +849,11 @@ impl FrameContext<'_> {
 /// copies disagree none is kept (nobody can tell which is right) and all are rejected.
 fn dedupe(mut accepted: Vec<Accepted>, ctx: &FrameContext<'_>, rejected: &mut Vec<Rejection>, strict: bool) -> Result<Vec<Accepted>> {
     use rayon::slice::ParallelSliceMut;
-    accepted.par_sort_unstable_by_key(|a| (a.unit, a.year, a.indicator, a.input_row, a.column));
+    let key = |a: &Accepted| (a.unit, a.year, a.indicator, a.input_row, a.column);
+    // Inputs are usually already grouped by unit and year: check before sorting.
+    if !accepted.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+        accepted.par_sort_unstable_by_key(key);
+    }
     let has_duplicates = accepted.windows(2).any(|w| (w[0].unit, w[0].year, w[0].indicator) == (w[1].unit, w[1].year, w[1].indicator));
     if !has_duplicates {
         return Ok(accepted);
@@ -803,7 +872,7 @@ fn dedupe(mut accepted: Vec<Accepted>, ctx: &FrameContext<'_>, rejected: &mut Ve
         }
         let code = &ctx.catalogue.indicators[group[0].indicator as usize].code;
         let unit = &ctx.unit_codes[group[0].unit as usize];
-        let agree = group.iter().all(|g| g.interval == group[0].interval);
+        let agree = group.iter().all(|g| g.same_value(&group[0]));
         let rows: Vec<String> = group.iter().map(|g| ctx.row(g).to_string()).collect();
         let skip = usize::from(agree);
         for obs in &group[skip..] {
@@ -827,7 +896,7 @@ fn dedupe(mut accepted: Vec<Accepted>, ctx: &FrameContext<'_>, rejected: &mut Ve
                 unit: Some(unit.clone()),
                 year: Some(obs.year.to_string()),
                 indicator: Some(code.clone()),
-                text: ctx.text(obs).or_else(|| Some(format_number(obs.interval.point))),
+                text: ctx.text(obs).or_else(|| Some(format_number(obs.point))),
                 reason: RejectReason::Duplicate,
                 message,
             };
@@ -861,7 +930,7 @@ fn accepted_frame(accepted: &[Accepted], ctx: &FrameContext<'_>, source: Option<
     const QUALIFIERS: [Qualifier; 5] = [Qualifier::Exact, Qualifier::AtLeast, Qualifier::AtMost, Qualifier::Approx, Qualifier::Range];
     let qualifier = gather(
         QUALIFIERS.iter().map(|q| q.as_str()).collect(),
-        accepted.iter().map(|a| QUALIFIERS.iter().position(|q| *q == a.interval.qualifier).unwrap_or(0) as IdxSize).collect(),
+        accepted.iter().map(|a| QUALIFIERS.iter().position(|q| *q == a.qualifier).unwrap_or(0) as IdxSize).collect(),
     )?;
     let rows: Vec<IdxSize> = accepted.iter().map(|a| a.input_row as IdxSize).collect();
     let row_index = IdxCa::from_vec("".into(), rows);
@@ -869,10 +938,8 @@ fn accepted_frame(accepted: &[Accepted], ctx: &FrameContext<'_>, source: Option<
     let text_is_string = |c: &Column| c.dtype() == &DataType::String;
     let text: Column = if ctx.long_form {
         match ctx.value_columns.first() {
-            Some(c) if text_is_string(c) => {
-                let taken = c.as_materialized_series().take(&row_index)?;
-                taken.str()?.apply_values(|v| Cow::Owned(v.trim().to_string())).into_series().into_column()
-            }
+            // As written, untrimmed: a gather of views, no text is copied.
+            Some(c) if text_is_string(c) => c.as_materialized_series().take(&row_index)?.into_column(),
             _ => Column::full_null("".into(), n, &DataType::String),
         }
     } else if ctx.value_columns.iter().any(|c| text_is_string(c)) {
@@ -893,9 +960,9 @@ fn accepted_frame(accepted: &[Accepted], ctx: &FrameContext<'_>, source: Option<
         unit.with_name("unit".into()),
         Column::new("year".into(), accepted.iter().map(|a| a.year).collect::<Vec<_>>()),
         indicator.with_name("indicator".into()),
-        Column::new("value".into(), accepted.iter().map(|a| a.interval.point).collect::<Vec<_>>()),
-        Column::new("lo".into(), accepted.iter().map(|a| a.interval.lo).collect::<Vec<_>>()),
-        Column::new("hi".into(), accepted.iter().map(|a| a.interval.hi).collect::<Vec<_>>()),
+        Column::new("value".into(), accepted.iter().map(|a| a.point).collect::<Vec<_>>()),
+        float_column("lo", accepted.iter().map(|a| a.lo).collect()),
+        float_column("hi", accepted.iter().map(|a| a.hi).collect()),
         qualifier.with_name("qualifier".into()),
         text.with_name("text".into()),
         source.with_name("source".into()),

@@ -20,7 +20,10 @@ fn panel(rows: &[(&str, i32, &str, &str)]) -> Panel {
     p
 }
 
-fn targets(rows: &[(&str, &str, i32, &str, f64, Option<f64>, Option<[f64; 3]>, Option<i32>)]) -> Targets {
+/// (unit, indicator, year, comparator, target, target_hi, [threshold, base, challenge], baseline_year)
+type TargetRow<'a> = (&'a str, &'a str, i32, &'a str, f64, Option<f64>, Option<[f64; 3]>, Option<i32>);
+
+fn targets(rows: &[TargetRow<'_>]) -> Targets {
     let frame = df!(
         "unit" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
         "indicator" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
@@ -353,7 +356,7 @@ fn diagnostics_flag_rates_jumps_zeros_and_claims() {
         ("A", 2023, "ENF_CERT_RATE", "95%"), // counts give 80 %
         ("A", 2022, "PUB_MATERIALS", "100"),
         ("A", 2023, "PUB_MATERIALS", "400"), // ×4 jump
-        ("A", 2022, "CAP_STUDY_SESSIONS", "5"),
+        ("A", 2022, "CAP_STUDY_SESSIONS", "12"),
         ("A", 2023, "CAP_STUDY_SESSIONS", "0"), // drop to zero
         ("A", 2023, "CAP_ONLINE_EXAM_PASS_RATE", "100%"),
         ("B", 2023, "ENF_CERTIFIED", "2"),

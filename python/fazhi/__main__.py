@@ -64,6 +64,43 @@ def _demo(args: argparse.Namespace) -> int:
     targets = fazhi.Targets.read(data / "demo" / "targets.csv", catalogue=catalogue)
     print(targets)
     print()
+    latest = max(demo.summary()["years"])
+    changes = demo.changes(year=latest)
+    print(f"-- year-on-year change {latest - 1} → {latest} (status × certain):")
+    _print_frame(changes.group_by("status", "certain").len().sort("status", "certain"), args.rows)
+    gaps = demo.gaps(targets, year=latest)
+    print(f"-- {latest} plan targets: status per township (met / missed / no_data):")
+    _print_frame(
+        gaps.pivot(on="status", index="unit", values="indicator", aggregate_function="len")
+        .fill_null(0)
+        .sort("unit"),
+        args.rows,
+    )
+    print("-- largest shortfalls (gap in the indicator's own unit, 完成率):")
+    _print_frame(
+        gaps.filter(pl.col("status") == "missed")
+        .sort("achievement", nulls_last=True)
+        .select("unit", "indicator", "comparator", "target", "value", "gap", "achievement", "certain")
+        .head(8),
+        args.rows,
+    )
+    progress = demo.progress(targets)
+    print("-- progress towards the 2025 plan (method compound, linear where compound is undefined):")
+    _print_frame(progress.group_by("category").len().sort("len", descending=True), args.rows)
+    flags = demo.diagnostics()
+    print("-- data-quality flags (warnings):")
+    _print_frame(
+        flags.filter(pl.col("severity") == "warning").group_by("check").len().sort("check"), args.rows
+    )
+    _print_frame(
+        flags.filter(pl.col("check") == "rate_mismatch").select("unit", "year", "indicator", "message"),
+        args.rows,
+    )
+    print()
+    seed_flags = seed.diagnostics().filter(pl.col("check") != "qualified_share")
+    print("-- data-quality flags in the REAL seed report:")
+    _print_frame(seed_flags.select("indicator", "check", "severity", "message"), args.rows)
+    print()
     bad = Path(data).parent / "tests" / "data" / "bad_rows.csv"
     if bad.is_file():
         checked = fazhi.Panel.read(

@@ -139,6 +139,7 @@ class Panel:
     def diagnostics(
         self,
         jump_factor: float = 3.0,
+        min_magnitude: float = 10.0,
         rate_tolerance: float = 1.0,
         qualified_share_warning: float = 0.3,
         unit: str | list[str] | None = None,

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Filter, PanelView, category_column};
 use crate::error::{Error, Result};
-use crate::panel::Panel;
+use crate::panel::{Panel, float_column};
 
 /// Options of [`changes`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -170,13 +170,6 @@ impl Columns {
     }
 }
 
-/// A float column from values with NaN for null, without copying the values.
-fn float_column(name: &str, values: Vec<f64>) -> Column {
-    let validity: polars_arrow::bitmap::Bitmap = values.iter().map(|x| !x.is_nan()).collect();
-    let validity = (validity.unset_bits() > 0).then_some(validity);
-    Float64Chunked::from_vec_validity(name.into(), values, validity).into_column()
-}
-
 /// Year-on-year change of every observation against the latest earlier observation of the same
 /// unit and indicator, within `max_gap` years. One row per observation (after the filter), in the
 /// panel's order; see [`CHANGE_COLUMNS`] and `docs/methodology.md` §3.
@@ -274,7 +267,10 @@ pub fn changes(panel: &Panel, options: &ChangeOptions) -> Result<DataFrame> {
             float_column("rel_change", rel),
             float_column("annual_rate", annual),
             category_column("status", &STATUS, status.iter().map(|s| Some(IdxSize::from(*s))))?,
-            Column::new("certain".into(), certain.iter().map(|c| (*c != NONE).then_some(*c == 1)).collect::<BooleanChunked>().into_series()),
+            Column::new(
+                "certain".into(),
+                certain.iter().map(|c| (*c != NONE).then_some(*c == 1)).collect::<BooleanChunked>().into_series(),
+            ),
             Column::new("qualified".into(), qualified),
             category_column("reason", &REASONS, reason.iter().map(|r| (*r != NONE).then_some(IdxSize::from(*r))))?,
         ],

@@ -27,6 +27,9 @@ use crate::panel::{Panel, RejectReason};
 pub struct DiagnosticOptions {
     /// A year-on-year change by more than this factor (up or down) is flagged.
     pub jump_factor: f64,
+    /// Jumps and drops to zero are flagged only when the larger of the two values is at least
+    /// this: 1 → 4 lawsuits is noise in small numbers, 100 → 400 leaflets is not.
+    pub min_magnitude: f64,
     /// Tolerance, in percentage points, between a stated rate and the rate its counts give.
     pub rate_tolerance: f64,
     /// A unit whose share of qualified values exceeds this is flagged as a warning.
@@ -36,7 +39,7 @@ pub struct DiagnosticOptions {
 
 impl Default for DiagnosticOptions {
     fn default() -> Self {
-        Self { jump_factor: 3.0, rate_tolerance: 1.0, qualified_share_warning: 0.3, filter: Filter::default() }
+        Self { jump_factor: 3.0, min_magnitude: 10.0, rate_tolerance: 1.0, qualified_share_warning: 0.3, filter: Filter::default() }
     }
 }
 
@@ -63,18 +66,18 @@ pub fn diagnostics(panel: &Panel, options: &DiagnosticOptions) -> Result<DataFra
     let catalogue = panel.catalogue();
     let codes = panel.unit_codes();
     let mut flags: Vec<Flag> = Vec::new();
-    let lookup = super::row_lookup(&view);
+    let index = super::RowIndex::new(&view, codes.len());
 
     // Stated rates against their own counts, and counts whose ratio would pass 100 %.
     for (k, ind) in catalogue.indicators.iter().enumerate() {
         let Some(ratio) = &ind.ratio_of else { continue };
         let (Some(num), Some(den)) = (catalogue.resolve(&ratio.numerator), catalogue.resolve(&ratio.denominator)) else { continue };
         let (num_ind, den_ind) = (&catalogue.indicators[num], &catalogue.indicators[den]);
-        let mut pairs: Vec<(u32, i32)> = lookup.keys().filter(|(_, i, _)| usize::from(*i) == num).map(|(u, _, y)| (*u, *y)).collect();
-        pairs.sort_unstable();
-        for (u, y) in pairs {
-            let Some(&rd) = lookup.get(&(u, den as u16, y)) else { continue };
-            let rn = lookup[&(u, num as u16, y)];
+        // Rows are in (unit, year) order already.
+        let pairs: Vec<(usize, u32, i32)> =
+            (0..view.len()).filter(|&r| usize::from(view.indicator[r]) == num).map(|r| (r, view.unit[r], view.year[r])).collect();
+        for (rn, u, y) in pairs {
+            let Some(rd) = index.find(&view, u, den as u16, y) else { continue };
             let (n, d) = (view.value[rn], view.value[rd]);
             if d <= 0.0 {
                 continue;
@@ -105,7 +108,7 @@ pub fn diagnostics(panel: &Panel, options: &DiagnosticOptions) -> Result<DataFra
                     ),
                 });
             }
-            if let Some(&rs) = lookup.get(&(u, k as u16, y)) {
+            if let Some(rs) = index.find(&view, u, k as u16, y) {
                 let (s_lo, s_hi) = (view.lo(rs, ind), view.hi(rs, ind));
                 let tol = options.rate_tolerance;
                 if s_lo > c_hi + tol || s_hi < c_lo - tol {
@@ -156,7 +159,9 @@ pub fn diagnostics(panel: &Panel, options: &DiagnosticOptions) -> Result<DataFra
                 && super::ratio_scale(ind)
             {
                 let xp = view.value[p];
-                let (check, message) = if xp > 0.0 && x == 0.0 {
+                let (check, message) = if x.max(xp) < options.min_magnitude {
+                    continue;
+                } else if xp > 0.0 && x == 0.0 {
                     ("drop_to_zero", format!("{} fell from {} in {} to 0", ind.code, crate::io::format_number(xp), view.year[p]))
                 } else if xp > 0.0 && x > 0.0 && (x / xp >= options.jump_factor || xp / x >= options.jump_factor) {
                     (

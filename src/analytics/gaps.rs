@@ -21,12 +21,10 @@
 //! assert_eq!(out.column("status").unwrap().str().unwrap().get(0), Some("missed"));
 //! ```
 
-use std::collections::HashMap;
-
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Filter, PanelView, category_column, row_lookup, target_units};
+use super::{Filter, PanelView, RowIndex, category_column, target_units};
 use crate::error::{Error, Result};
 use crate::model::{Comparator, Indicator, Polarity, Target, Targets, Tiers};
 use crate::panel::Panel;
@@ -227,7 +225,7 @@ pub(crate) fn tier_score(tiers: &Tiers, polarity: Polarity, x: f64, anchors: &Ti
 /// county's, else one for every unit. Returns (unit, target index, scope) sorted by unit, year,
 /// indicator.
 pub(crate) fn effective_targets<'t>(panel: &Panel, targets: &'t Targets) -> Result<Vec<(u32, &'t Target, &'static str)>> {
-    let mut best: HashMap<(u32, u16, i32), (u8, &'t Target, &'static str)> = HashMap::new();
+    let mut best: PlHashMap<(u32, u16, i32), (u8, &'t Target, &'static str)> = PlHashMap::default();
     for t in &targets.targets {
         let ind = super::indicator_index(panel.catalogue(), &t.indicator)?;
         let (ids, scope) = target_units(t, panel, panel.units())?;
@@ -258,13 +256,13 @@ pub fn gaps(panel: &Panel, targets: &Targets, options: &GapOptions) -> Result<Da
         return Err(Error::InvalidArgument(format!("cap must be a positive number, got {c}")));
     }
     let view = PanelView::new(panel)?;
-    let lookup = row_lookup(&view);
     let catalogue = panel.catalogue();
     let unit_mask = options.filter.unit_mask(panel)?;
     let effective: Vec<_> = effective_targets(panel, targets)?
         .into_iter()
         .filter(|(u, t, _)| unit_mask.as_ref().is_none_or(|m| m[*u as usize]) && options.filter.keeps_year(t.year))
         .collect();
+    let index = RowIndex::new(&view, panel.unit_codes().len());
 
     let n = effective.len();
     let mut unit = Vec::with_capacity(n);
@@ -303,7 +301,7 @@ pub fn gaps(panel: &Panel, targets: &Targets, options: &GapOptions) -> Result<Da
         tiers[1].push(t.tiers.map(|x| x.base));
         tiers[2].push(t.tiers.map(|x| x.challenge));
         origin.push(t.origin.as_str());
-        match lookup.get(&(u, k, t.year)) {
+        match index.find(&view, u, k, t.year).as_ref() {
             None => {
                 value.push(None);
                 lo.push(None);

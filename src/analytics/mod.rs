@@ -118,9 +118,38 @@ pub(crate) fn target_units(target: &Target, panel: &Panel, units: Option<&Units>
     Ok(((0..codes.len() as u32).collect(), "all"))
 }
 
-/// A (unit, indicator, year) → row lookup for a panel (keys are unique after validation).
-pub(crate) fn row_lookup(view: &PanelView<'_>) -> std::collections::HashMap<(u32, u16, i32), usize> {
-    (0..view.len()).map(|r| ((view.unit[r], view.indicator[r], view.year[r]), r)).collect()
+/// Finds the row of a (unit, indicator, year) without hashing: the panel is sorted by unit,
+/// then year, then catalogue order, so each unit's rows are one block searched by bisection.
+pub(crate) struct RowIndex {
+    /// `starts[u]..starts[u + 1]` are unit u's rows.
+    starts: Vec<usize>,
+}
+
+impl RowIndex {
+    pub fn new(view: &PanelView<'_>, n_units: usize) -> Self {
+        let mut starts = vec![0usize; n_units + 1];
+        for &u in view.unit {
+            starts[u as usize + 1] += 1;
+        }
+        for i in 0..n_units {
+            starts[i + 1] += starts[i];
+        }
+        Self { starts }
+    }
+
+    pub fn find(&self, view: &PanelView<'_>, unit: u32, indicator: u16, year: i32) -> Option<usize> {
+        let (a, b) = (*self.starts.get(unit as usize)?, *self.starts.get(unit as usize + 1)?);
+        let (mut lo, mut hi) = (a, b);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if (view.year[mid], view.indicator[mid]) < (year, indicator) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo < b && view.year[lo] == year && view.indicator[lo] == indicator).then_some(lo)
+    }
 }
 
 /// Gathers a string column from a small dictionary by index (null where the index is `None`),

@@ -241,7 +241,7 @@ fn with_target(view: &PanelView<'_>, u: u32, k: u16, t: &Target, obs: &[usize], 
         row.reason = Some(format!("the baseline year {b} is not before the target year {}", t.year));
         return row;
     }
-    let Some(rt) = obs.iter().copied().filter(|&r| view.year[r] > b && view.year[r] <= t.year).last() else {
+    let Some(rt) = obs.iter().copied().rfind(|&r| view.year[r] > b && view.year[r] <= t.year) else {
         row.reason = Some("fewer than two observations between the baseline and the target year".to_string());
         return row;
     };

@@ -376,7 +376,13 @@ impl PyPanel {
     /// unit, year : str | list[str], int | list[int], optional
     ///     Keep only these units (codes or names) and years.
     #[pyo3(signature = (max_gap=1, unit=None, year=None))]
-    fn changes(&self, py: Python<'_>, max_gap: i32, unit: Option<&Bound<'_, PyAny>>, year: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+    fn changes(
+        &self,
+        py: Python<'_>,
+        max_gap: i32,
+        unit: Option<&Bound<'_, PyAny>>,
+        year: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let options = analytics::ChangeOptions { max_gap, filter: filter_arg(unit, year)? };
         self.frame_result(py, move |p| analytics::changes(p, &options))
     }
@@ -407,7 +413,8 @@ impl PyPanel {
         year: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let targets = targets_arg(py, targets, &self.inner)?;
-        let mut options = analytics::GapOptions { inverse: analytics::InverseMethod::parse(inverse).map_err(to_py_err)?, cap, ..Default::default() };
+        let mut options =
+            analytics::GapOptions { inverse: analytics::InverseMethod::parse(inverse).map_err(to_py_err)?, cap, ..Default::default() };
         if let Some((below, threshold, base, challenge)) = anchors {
             options.anchors = analytics::TierAnchors { below, threshold, base, challenge };
         }
@@ -450,12 +457,17 @@ impl PyPanel {
         if let Some(t) = thresholds {
             for (key, value) in t.iter() {
                 let key: String = key.extract()?;
-                let cuts: [f64; 3] = value.extract().map_err(|_| errors::ArgumentError::new_err(format!("thresholds[{key:?}] must be three numbers")))?;
+                let cuts: [f64; 3] =
+                    value.extract().map_err(|_| errors::ArgumentError::new_err(format!("thresholds[{key:?}] must be three numbers")))?;
                 match key.as_str() {
                     "compound" => options.thresholds.compound = cuts,
                     "linear" => options.thresholds.linear = cuts,
                     "growth" => options.thresholds.growth = cuts,
-                    other => return Err(errors::ArgumentError::new_err(format!("unknown thresholds key {other:?}; use compound, linear or growth"))),
+                    other => {
+                        return Err(errors::ArgumentError::new_err(format!(
+                            "unknown thresholds key {other:?}; use compound, linear or growth"
+                        )));
+                    }
                 }
             }
         }
@@ -465,17 +477,25 @@ impl PyPanel {
     /// Data-quality flags (METHODOLOGY §9): stated rates against their counts, counts whose
     /// ratio passes 100 %, jumps and drops, 100 % claims, qualified shares, values refused at
     /// validation.
-    #[pyo3(signature = (jump_factor=3.0, rate_tolerance=1.0, qualified_share_warning=0.3, unit=None, year=None))]
+    #[pyo3(signature = (jump_factor=3.0, min_magnitude=10.0, rate_tolerance=1.0, qualified_share_warning=0.3, unit=None, year=None))]
+    #[allow(clippy::too_many_arguments)]
     fn diagnostics(
         &self,
         py: Python<'_>,
         jump_factor: f64,
+        min_magnitude: f64,
         rate_tolerance: f64,
         qualified_share_warning: f64,
         unit: Option<&Bound<'_, PyAny>>,
         year: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let options = analytics::DiagnosticOptions { jump_factor, rate_tolerance, qualified_share_warning, filter: filter_arg(unit, year)? };
+        let options = analytics::DiagnosticOptions {
+            jump_factor,
+            min_magnitude,
+            rate_tolerance,
+            qualified_share_warning,
+            filter: filter_arg(unit, year)?,
+        };
         self.frame_result(py, move |p| analytics::diagnostics(p, &options))
     }
 
@@ -572,7 +592,8 @@ fn targets_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, panel: &Arc<Panel>) -> Py
     if let Ok(t) = obj.cast::<PyTargets>() {
         return Ok(t.get().inner.clone());
     }
-    let path: PathBuf = obj.extract().map_err(|_| errors::ArgumentError::new_err("targets must be fazhi.Targets or a path to a targets file"))?;
+    let path: PathBuf =
+        obj.extract().map_err(|_| errors::ArgumentError::new_err("targets must be fazhi.Targets or a path to a targets file"))?;
     let panel = panel.clone();
     run(py, move || Targets::read(path, panel.catalogue(), None)).map(Arc::new)
 }

@@ -279,6 +279,8 @@ def test_demo_command_runs(root: Path) -> None:
     assert "REAL: 2023 report of 四棵树镇" in out.stdout
     assert "SYNTHETIC: demo county" in out.stdout
     assert "1060多份" in out.stdout
+    assert "rate_mismatch" in out.stdout and "ratio_above_100" in out.stdout
+    assert "progress towards the 2025 plan" in out.stdout
 
 
 def test_validate_command_exit_codes(root: Path, data: Path, tmp_path: Path) -> None:
