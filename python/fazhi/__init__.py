@@ -24,6 +24,7 @@ from fazhi._fazhi import (
     ArgumentError,
     Catalogue,
     CatalogueError,
+    Extraction,
     ExtractionError,
     FazhiError,
     InputError,
@@ -34,6 +35,7 @@ from fazhi._fazhi import (
     ValidationError,
     ValueParseError,
     __version__,
+    extract,
     parse_value,
 )
 
@@ -42,6 +44,7 @@ __all__ = [
     "ArgumentError",
     "Catalogue",
     "CatalogueError",
+    "Extraction",
     "ExtractionError",
     "FazhiError",
     "InputError",
@@ -53,6 +56,7 @@ __all__ = [
     "ValueParseError",
     "__version__",
     "datasets_dir",
+    "extract",
     "parse_value",
 ]
 

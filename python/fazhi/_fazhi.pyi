@@ -15,6 +15,7 @@ __all__ = [
     "BUILD_PROFILE",
     "Catalogue",
     "CatalogueError",
+    "Extraction",
     "ExtractionError",
     "FazhiError",
     "InputError",
@@ -25,6 +26,7 @@ __all__ = [
     "ValidationError",
     "ValueParseError",
     "__version__",
+    "extract",
     "parse_value",
 ]
 
@@ -149,3 +151,33 @@ class Panel:
     def _repr_html_(self) -> str: ...
 
 def parse_value(text: str) -> dict[str, Any]: ...
+
+@final
+class Extraction:
+    @property
+    def values(self) -> pl.DataFrame: ...
+    @property
+    def unmatched(self) -> pl.DataFrame: ...
+    @property
+    def failures(self) -> pl.DataFrame: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def reports(self) -> int: ...
+    def to_panel_frame(self) -> pl.DataFrame: ...
+    def to_panel(self) -> Panel: ...
+    def __len__(self) -> int: ...
+    def _repr_html_(self) -> str: ...
+
+def extract(
+    source: str | PathLike[str],
+    unit: str | None = None,
+    year: int | None = None,
+    rules: str | PathLike[str] | None = None,
+    catalogue: _CatalogueArg = None,
+    encoding: str | None = None,
+    min_confidence: float = 0.0,
+    progress: bool = True,
+) -> Extraction: ...

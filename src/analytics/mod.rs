@@ -1,4 +1,4 @@
-//! Analytics over a validated [`Panel`](crate::Panel): year-on-year change (METHODOLOGY §3),
+//! Analytics over a validated [`Panel`]: year-on-year change (METHODOLOGY §3),
 //! target gaps (§4), plan progress (§5) and data-quality diagnostics (§9).
 //!
 //! Each stage returns a polars frame whose columns and category strings are documented in

@@ -56,12 +56,12 @@ impl ProgressMethod {
 /// Category thresholds (each list descending: the first three cut points of four categories).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ProgressThresholds {
-    /// ratio ≥ [0] substantial, ≥ [1] moderate, ≥ [2] limited, else moving away.
+    /// ratio ≥ `c[0]` substantial, ≥ `c[1]` moderate, ≥ `c[2]` limited, else moving away.
     pub compound: [f64; 3],
-    /// ratio ≥ [0] on track, ≥ [1] moderately improving, ≥ [2] stagnating, else decreasing.
+    /// ratio ≥ `c[0]` on track, ≥ `c[1]` moderately improving, ≥ `c[2]` stagnating, else decreasing.
     pub linear: [f64; 3],
-    /// Polarity-adjusted annual growth without a target: ≥ [0] substantial, ≥ [1] moderate,
-    /// ≥ [2] limited, else deterioration.
+    /// Polarity-adjusted annual growth without a target: ≥ `c[0]` substantial, ≥ `c[1]` moderate,
+    /// ≥ `c[2]` limited, else deterioration.
     pub growth: [f64; 3],
 }
 

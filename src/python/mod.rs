@@ -3,6 +3,7 @@
 
 mod arrow;
 mod errors;
+mod extract;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
@@ -635,5 +636,7 @@ fn _fazhi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPanel>()?;
     m.add_class::<arrow::ArrowStream>()?;
     m.add_function(wrap_pyfunction!(parse_value, m)?)?;
+    m.add_class::<extract::PyExtraction>()?;
+    m.add_function(wrap_pyfunction!(extract::extract, m)?)?;
     Ok(())
 }
