@@ -222,9 +222,9 @@ pub(crate) fn tier_score(tiers: &Tiers, polarity: Polarity, x: f64, anchors: &Ti
 }
 
 /// The effective targets: for each (unit, indicator, year) the unit's own target, else its
-/// county's, else one for every unit. Returns (unit, target index, scope) sorted by unit, year,
-/// indicator.
-pub(crate) fn effective_targets<'t>(panel: &Panel, targets: &'t Targets) -> Result<Vec<(u32, &'t Target, &'static str)>> {
+/// county's, else one for every unit. Returns (unit, catalogue index, target, scope) sorted by
+/// unit, year, indicator.
+pub(crate) fn effective_targets<'t>(panel: &Panel, targets: &'t Targets) -> Result<Vec<(u32, u16, &'t Target, &'static str)>> {
     let mut best: PlHashMap<(u32, u16, i32), (u8, &'t Target, &'static str)> = PlHashMap::default();
     for t in &targets.targets {
         let ind = super::indicator_index(panel.catalogue(), &t.indicator)?;
@@ -244,7 +244,7 @@ pub(crate) fn effective_targets<'t>(panel: &Panel, targets: &'t Targets) -> Resu
     let mut out: Vec<((u32, i32, u16), &'t Target, &'static str)> =
         best.into_iter().map(|((u, i, y), (_, t, s))| ((u, y, i), t, s)).collect();
     out.sort_by_key(|(k, _, _)| *k);
-    Ok(out.into_iter().map(|((u, _, _), t, s)| (u, t, s)).collect())
+    Ok(out.into_iter().map(|((u, _, i), t, s)| (u, i, t, s)).collect())
 }
 
 /// Compares every observation that has a target with it. Targets with no observation are
@@ -260,7 +260,7 @@ pub fn gaps(panel: &Panel, targets: &Targets, options: &GapOptions) -> Result<Da
     let unit_mask = options.filter.unit_mask(panel)?;
     let effective: Vec<_> = effective_targets(panel, targets)?
         .into_iter()
-        .filter(|(u, t, _)| unit_mask.as_ref().is_none_or(|m| m[*u as usize]) && options.filter.keeps_year(t.year))
+        .filter(|(u, _, t, _)| unit_mask.as_ref().is_none_or(|m| m[*u as usize]) && options.filter.keeps_year(t.year))
         .collect();
     let index = RowIndex::new(&view, panel.unit_codes().len());
 
@@ -287,8 +287,7 @@ pub fn gaps(panel: &Panel, targets: &Targets, options: &GapOptions) -> Result<Da
     let mut reason: Vec<Option<String>> = Vec::with_capacity(n);
     let mut origin = Vec::with_capacity(n);
 
-    for (u, t, sc) in effective {
-        let k = super::indicator_index(catalogue, &t.indicator)?;
+    for (u, k, t, sc) in effective {
         let ind: &Indicator = &catalogue.indicators[k as usize];
         unit.push(panel.unit_codes()[u as usize].as_str());
         indicator.push(ind.code.as_str());

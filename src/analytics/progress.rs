@@ -164,11 +164,10 @@ pub fn progress(panel: &Panel, targets: Option<&Targets>, options: &ProgressOpti
     let mut rows: Vec<Row> = Vec::new();
     match targets {
         Some(targets) => {
-            for (u, t, _) in effective_targets(panel, targets)? {
+            for (u, k, t, _) in effective_targets(panel, targets)? {
                 if !keep_unit(u) || !options.filter.keeps_year(t.year) {
                     continue;
                 }
-                let k = super::indicator_index(catalogue, &t.indicator)?;
                 let obs = series.get(&(u, k)).map_or(&[][..], Vec::as_slice);
                 rows.push(with_target(&view, u, k, t, obs, options));
             }
