@@ -93,6 +93,11 @@ pub enum Error {
     #[error("input error at {location}: {message}")]
     Input { location: Location, message: String },
 
+    /// Scoring cannot be done as asked (e.g. geometric aggregation meets a zero score); the
+    /// message names the unit, year and indicator and what to change.
+    #[error("scoring error: {0}")]
+    Scoring(String),
+
     /// An argument passed by the caller is not acceptable.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),

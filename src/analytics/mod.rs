@@ -11,7 +11,14 @@ mod progress;
 
 pub use change::{CHANGE_COLUMNS, ChangeOptions, changes};
 pub use diagnostics::{DIAGNOSTIC_COLUMNS, DiagnosticOptions, diagnostics};
+pub(crate) use gaps::effective_targets;
 pub use gaps::{GAP_COLUMNS, GapOptions, InverseMethod, TierAnchors, gaps};
+
+/// The achievement ratio (完成率) of value `x` against target `t`, as in [`gaps`]; `None` where
+/// it is undefined (zero target, …).
+pub(crate) fn achievement(t: &Target, x: f64, options: &GapOptions) -> Option<f64> {
+    gaps::evaluate(t, x, options).achievement
+}
 pub use progress::{PROGRESS_COLUMNS, ProgressMethod, ProgressOptions, ProgressThresholds, progress};
 
 use polars::prelude::*;

@@ -13,6 +13,7 @@ create_exception!(fazhi, CatalogueError, FazhiError, "The indicator catalogue is
 create_exception!(fazhi, TargetsError, FazhiError, "A targets table is malformed.");
 create_exception!(fazhi, InputError, FazhiError, "A file could not be read, decoded or understood as a table.");
 create_exception!(fazhi, ExtractionError, FazhiError, "Report text could not be read.");
+create_exception!(fazhi, ScoringError, FazhiError, "Scoring cannot be done as asked (e.g. geometric aggregation with a zero score).");
 create_exception!(fazhi, ArgumentError, FazhiError, "An argument is not acceptable (unknown option, wrong type of value).");
 
 /// Maps a core error to its Python exception, keeping the message (which names the file, row,
@@ -26,6 +27,7 @@ pub fn to_py_err(error: Error) -> PyErr {
         Error::Targets { .. } => TargetsError::new_err(message),
         Error::Input { .. } | Error::Io { .. } => InputError::new_err(message),
         Error::InvalidArgument(_) => ArgumentError::new_err(message),
+        Error::Scoring(_) => ScoringError::new_err(message),
         _ => FazhiError::new_err(message),
     }
 }
@@ -40,5 +42,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InputError", py.get_type::<InputError>())?;
     m.add("ExtractionError", py.get_type::<ExtractionError>())?;
     m.add("ArgumentError", py.get_type::<ArgumentError>())?;
+    m.add("ScoringError", py.get_type::<ScoringError>())?;
     Ok(())
 }

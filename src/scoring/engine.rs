@@ -1,0 +1,946 @@
+//! The scoring engine: dense unit × indicator blocks, normalisation per comparison set,
+//! aggregation per unit-year, ranks.
+//!
+//! Working representation: rows are unit-years, `r = year_index · n_units + unit`, over every
+//! year of the panel; cells are `c = k · n_rows + r` for the k-th scored indicator, so each
+//! indicator is one contiguous column. Every loop that runs in parallel writes only its own
+//! column or its own block of rows, and every sum runs in a fixed order, so results are the same
+//! bits whatever the thread count; the panel is sorted, so they do not depend on input row order.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::options::{Aggregate, Impute, Normalise, Scope, ScoreOptions};
+use crate::analytics::{GapOptions, PanelView};
+use crate::error::{Error, Result};
+use crate::model::{Catalogue, Denominator, Polarity, Target};
+use crate::panel::Panel;
+
+pub(crate) const QUALIFIED: u8 = 1;
+pub(crate) const IMPUTED: u8 = 2;
+pub(crate) const WINSORISED: u8 = 4;
+/// Imputed from the group median (with IMPUTED).
+pub(crate) const GROUP_MEDIAN: u8 = 8;
+
+/// Something left out of the scores, and why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Exclusion {
+    pub unit: Option<u32>,
+    pub year: Option<i32>,
+    /// Catalogue index of the indicator.
+    pub indicator: Option<u16>,
+    /// Position in the scored dimensions.
+    pub dimension: Option<u16>,
+    pub level: String,
+    pub reason: String,
+    pub detail: String,
+}
+
+impl Exclusion {
+    fn new(level: &str, reason: &str, detail: String) -> Self {
+        Self { unit: None, year: None, indicator: None, dimension: None, level: level.into(), reason: reason.into(), detail }
+    }
+}
+
+/// What is scored: indicators, their dimensions and weights, years and groups.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Layout {
+    /// Every year of the panel, ascending.
+    pub years: Vec<i32>,
+    pub selected: Vec<bool>,
+    pub n_units: usize,
+    /// Catalogue index of each scored indicator, in catalogue order.
+    pub indicators: Vec<u16>,
+    /// Position in `dims` of each scored indicator's dimension.
+    pub ind_dim: Vec<u16>,
+    pub w_ind: Vec<f64>,
+    /// Catalogue index of each scored dimension.
+    pub dims: Vec<u16>,
+    pub w_dim: Vec<f64>,
+    /// Group of each unit (index into `group_names`), `u32::MAX` without one.
+    pub group: Vec<u32>,
+    pub group_names: Vec<String>,
+}
+
+impl Layout {
+    pub fn n_rows(&self) -> usize {
+        self.years.len() * self.n_units
+    }
+
+    pub fn year_of(&self, r: usize) -> i32 {
+        self.years[r / self.n_units]
+    }
+
+    fn year_index(&self, year: i32) -> Option<usize> {
+        self.years.binary_search(&year).ok()
+    }
+
+    pub fn row_selected(&self, r: usize) -> bool {
+        self.selected[r / self.n_units]
+    }
+}
+
+/// The cells: reported values, the values that are normalised, flags and normalised scores.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Cells {
+    /// Reported point value (NaN when missing).
+    #[serde(with = "super::nan_serde")]
+    pub raw: Vec<f64>,
+    /// After denominating, imputing and winsorising (NaN when not scored).
+    #[serde(with = "super::nan_serde")]
+    pub value: Vec<f64>,
+    #[serde(with = "super::nan_serde")]
+    pub normalised: Vec<f64>,
+    pub flags: Vec<u8>,
+    /// Years back the value was carried from (0 when not carried).
+    pub carried: Vec<u8>,
+}
+
+/// Per-row (unit-year) results.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Rows {
+    /// `dim_score[d · n_rows + r]`, NaN below coverage.
+    #[serde(with = "super::nan_serde")]
+    pub dim_score: Vec<f64>,
+    #[serde(with = "super::nan_serde")]
+    pub dim_cov: Vec<f64>,
+    /// Weight of the indicators present in the dimension (for effective weights).
+    pub dim_present: Vec<f64>,
+    #[serde(with = "super::nan_serde")]
+    pub score: Vec<f64>,
+    #[serde(with = "super::nan_serde")]
+    pub cov: Vec<f64>,
+    /// Weight of the dimensions with a score.
+    pub present: Vec<f64>,
+    pub flags: Vec<u8>,
+    /// Observed cells in the row (0: the unit did not report that year).
+    pub observed: Vec<u16>,
+}
+
+/// Comparison sets: which rows are normalised together.
+pub(crate) struct Sets {
+    pub rows: Vec<Vec<u32>>,
+    pub year: Vec<Option<i32>>,
+    pub group: Vec<Option<u32>>,
+    /// Set of each row (`u32::MAX` when the row is not scored).
+    pub of_row: Vec<u32>,
+}
+
+/// Per indicator: goalposts used (for the weights frame), and per (set, indicator) whether the
+/// indicator carried information there.
+pub(crate) struct Normalised {
+    pub goalposts: Vec<Option<(f64, f64, &'static str)>>,
+    /// `informative[s · n_k + k]`.
+    pub informative: Vec<bool>,
+}
+
+pub(crate) fn layout(panel: &Panel, options: &ScoreOptions) -> Result<(Layout, Vec<Exclusion>)> {
+    let catalogue = panel.catalogue();
+    let mut excluded = Vec::new();
+    let view = PanelView::new(panel)?;
+    let mut years: Vec<i32> = view.year.to_vec();
+    years.sort_unstable();
+    years.dedup();
+    if years.is_empty() {
+        return Err(Error::InvalidArgument("the panel has no observations to score".into()));
+    }
+    let selected = match &options.years {
+        None => vec![true; years.len()],
+        Some(want) => {
+            for y in want {
+                if years.binary_search(y).is_err() {
+                    return Err(Error::InvalidArgument(format!(
+                        "year {y} is not in the panel (it has {})",
+                        years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+                    )));
+                }
+            }
+            years.iter().map(|y| want.contains(y)).collect()
+        }
+    };
+
+    // Weight keys must name something in the catalogue.
+    let mut ind_weight: HashMap<usize, f64> = HashMap::new();
+    for (key, w) in &options.weights.indicators {
+        let k = catalogue
+            .resolve(key)
+            .ok_or_else(|| Error::InvalidArgument(format!("weights: {key:?} is not an indicator of catalogue {}", catalogue.version)))?;
+        ind_weight.insert(k, *w);
+    }
+    let mut dim_weight: HashMap<&str, f64> = HashMap::new();
+    for (key, w) in &options.weights.dimensions {
+        let d = catalogue.dimensions.iter().find(|d| d.code == *key || d.name_zh == *key).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "weights: {key:?} is not a dimension of catalogue {} (dimensions: {})",
+                catalogue.version,
+                catalogue.dimensions.iter().map(|d| d.code.as_str()).collect::<Vec<_>>().join(", ")
+            ))
+        })?;
+        dim_weight.insert(d.code.as_str(), *w);
+    }
+
+    let mut indicators = Vec::new();
+    let mut w_ind = Vec::new();
+    let mut ind_dim_code = Vec::new();
+    for (k, ind) in catalogue.indicators.iter().enumerate() {
+        if let Some(kinds) = &options.kinds
+            && !kinds.contains(&ind.kind)
+        {
+            let mut e =
+                Exclusion::new("indicator", "kind", format!("{} is an {} indicator; kinds = {kinds:?}", ind.code, ind.kind.as_str()));
+            e.indicator = Some(k as u16);
+            excluded.push(e);
+            continue;
+        }
+        let w = ind_weight.get(&k).copied().unwrap_or(ind.weight);
+        if w <= 0.0 {
+            let mut e = Exclusion::new("indicator", "zero_weight", format!("{} has weight 0", ind.code));
+            e.indicator = Some(k as u16);
+            excluded.push(e);
+            continue;
+        }
+        indicators.push(k as u16);
+        w_ind.push(w);
+        ind_dim_code.push(ind.dimension.as_str());
+    }
+    let mut dims = Vec::new();
+    let mut w_dim = Vec::new();
+    for (d, dim) in catalogue.dimensions.iter().enumerate() {
+        let w = dim_weight.get(dim.code.as_str()).copied().unwrap_or(dim.weight);
+        let has = ind_dim_code.contains(&dim.code.as_str());
+        if !has || w <= 0.0 {
+            let (reason, detail) = if has {
+                ("zero_weight", format!("dimension {} has weight 0", dim.code))
+            } else {
+                ("no_indicators", format!("no indicator of dimension {} is scored (kinds or weights)", dim.code))
+            };
+            let mut e = Exclusion::new("dimension", reason, detail);
+            e.dimension = Some(d as u16);
+            excluded.push(e);
+            continue;
+        }
+        dims.push(d as u16);
+        w_dim.push(w);
+    }
+    if dims.is_empty() {
+        return Err(Error::InvalidArgument(
+            "nothing to score: no dimension has a positive weight and an indicator with a positive weight".into(),
+        ));
+    }
+    // Indicators of a dropped dimension are dropped too.
+    let mut keep = Vec::new();
+    let mut ind_dim = Vec::new();
+    for (i, code) in ind_dim_code.iter().enumerate() {
+        match dims.iter().position(|&d| catalogue.dimensions[d as usize].code == *code) {
+            Some(p) => {
+                keep.push(i);
+                ind_dim.push(p as u16);
+            }
+            None => {
+                let mut e = Exclusion::new("indicator", "dimension_dropped", format!("its dimension {code} has weight 0"));
+                e.indicator = Some(indicators[i]);
+                excluded.push(e);
+            }
+        }
+    }
+    let indicators: Vec<u16> = keep.iter().map(|&i| indicators[i]).collect();
+    let w_ind: Vec<f64> = keep.iter().map(|&i| w_ind[i]).collect();
+
+    let n_units = panel.unit_codes().len();
+    let mut group = vec![u32::MAX; n_units];
+    let mut group_names: Vec<String> = Vec::new();
+    if let Some(units) = panel.units() {
+        for (u, code) in panel.unit_codes().iter().enumerate() {
+            if let Some(county) = units.get(code).and_then(|x| x.county.as_ref()) {
+                let g = match group_names.iter().position(|n| n == county) {
+                    Some(g) => g,
+                    None => {
+                        group_names.push(county.clone());
+                        group_names.len() - 1
+                    }
+                };
+                group[u] = g as u32;
+            }
+        }
+    }
+    if options.scope == Scope::Group && group_names.is_empty() {
+        return Err(Error::InvalidArgument("scope=\"group\" needs a unit table with a county column: build the panel with units=…".into()));
+    }
+    if options.impute == Impute::GroupMedian && group_names.is_empty() {
+        return Err(Error::InvalidArgument(
+            "impute=\"group_median\" needs a unit table with a county column: build the panel with units=…".into(),
+        ));
+    }
+    Ok((Layout { years, selected, n_units, indicators, ind_dim, w_ind, dims, w_dim, group, group_names }, excluded))
+}
+
+/// Reads the panel into dense columns, denominates and imputes.
+/// Also returns, per row, how many cells the unit reported (0: no report that year).
+pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excluded: &mut Vec<Exclusion>) -> Result<(Cells, Vec<u16>)> {
+    let catalogue = panel.catalogue();
+    let view = PanelView::new(panel)?;
+    let n_rows = layout.n_rows();
+    let n_cat = catalogue.indicators.len();
+    let nu = layout.n_units;
+    // Every catalogue indicator is read (denominators may be indicators that are not scored).
+    let mut raw_all = vec![f64::NAN; n_cat * n_rows];
+    let mut qual_all = vec![false; n_cat * n_rows];
+    let mut year_idx = 0usize;
+    for i in 0..view.len() {
+        let y = view.year[i];
+        if layout.years[year_idx] != y {
+            year_idx = layout.year_index(y).unwrap_or(0);
+        }
+        let c = view.indicator[i] as usize * n_rows + year_idx * nu + view.unit[i] as usize;
+        raw_all[c] = view.value[i];
+        qual_all[c] = view.qualified[i];
+    }
+    let mut observed = vec![0u16; n_rows];
+    for k in 0..n_cat {
+        for (r, o) in observed.iter_mut().enumerate() {
+            *o += u16::from(!raw_all[k * n_rows + r].is_nan());
+        }
+    }
+
+    let attributes = |name: &str| -> Vec<f64> {
+        panel
+            .unit_codes()
+            .iter()
+            .map(|code| panel.units().and_then(|t| t.get(code)).and_then(|u| u.attribute(name)).unwrap_or(f64::NAN))
+            .collect()
+    };
+    let n_k = layout.indicators.len();
+    let mut raw = vec![f64::NAN; n_k * n_rows];
+    let mut value = vec![f64::NAN; n_k * n_rows];
+    let mut flags = vec![0u8; n_k * n_rows];
+    for (k, &ci) in layout.indicators.iter().enumerate() {
+        let ci = ci as usize;
+        let ind = &catalogue.indicators[ci];
+        let src = &raw_all[ci * n_rows..(ci + 1) * n_rows];
+        raw[k * n_rows..(k + 1) * n_rows].copy_from_slice(src);
+        for (f, &q) in flags[k * n_rows..(k + 1) * n_rows].iter_mut().zip(&qual_all[ci * n_rows..(ci + 1) * n_rows]) {
+            *f = if q { QUALIFIED } else { 0 };
+        }
+        let out = &mut value[k * n_rows..(k + 1) * n_rows];
+        match (&ind.denominator, options.denominate) {
+            (Some(Denominator::Attribute { attribute, per }), true) => {
+                let attr = attributes(attribute);
+                let mut missing = Vec::new();
+                for r in 0..n_rows {
+                    let x = src[r];
+                    if x.is_nan() {
+                        continue;
+                    }
+                    let a = attr[r % nu];
+                    if a.is_finite() && a > 0.0 {
+                        out[r] = x / a * per;
+                    } else if layout.row_selected(r) {
+                        missing.push(r);
+                    }
+                }
+                for r in missing {
+                    let a = attr[r % nu];
+                    let mut e = Exclusion::new(
+                        "cell",
+                        if a.is_nan() { "missing_attribute" } else { "zero_denominator" },
+                        format!(
+                            "{} is scored per {per} {attribute}, and the unit's {attribute} is {}; add it to the unit table or pass denominate=False",
+                            ind.code,
+                            if a.is_nan() { "missing".to_string() } else { a.to_string() }
+                        ),
+                    );
+                    e.unit = Some((r % nu) as u32);
+                    e.year = Some(layout.year_of(r));
+                    e.indicator = Some(ci as u16);
+                    excluded.push(e);
+                }
+            }
+            (Some(Denominator::Indicator { indicator }), true) => {
+                let di = catalogue
+                    .resolve(indicator)
+                    .ok_or_else(|| Error::InvalidArgument(format!("{}'s denominator {indicator:?} is not in the catalogue", ind.code)))?;
+                let den = &raw_all[di * n_rows..(di + 1) * n_rows];
+                for r in 0..n_rows {
+                    let x = src[r];
+                    if x.is_nan() {
+                        continue;
+                    }
+                    let d = den[r];
+                    if d.is_finite() && d > 0.0 {
+                        out[r] = 100.0 * x / d;
+                        if qual_all[di * n_rows + r] {
+                            flags[k * n_rows + r] |= QUALIFIED;
+                        }
+                    } else if layout.row_selected(r) {
+                        let mut e = Exclusion::new(
+                            "cell",
+                            if d.is_nan() { "missing_denominator" } else { "zero_denominator" },
+                            format!(
+                                "{} is scored as a percentage of {}, which is {} here",
+                                ind.code,
+                                catalogue.indicators[di].code,
+                                if d.is_nan() { "missing".to_string() } else { d.to_string() }
+                            ),
+                        );
+                        e.unit = Some((r % nu) as u32);
+                        e.year = Some(layout.year_of(r));
+                        e.indicator = Some(ci as u16);
+                        excluded.push(e);
+                    }
+                }
+            }
+            _ => out.copy_from_slice(src),
+        }
+    }
+    drop(raw_all);
+    drop(qual_all);
+
+    let mut carried = vec![0u8; n_k * n_rows];
+    match options.impute {
+        Impute::None => {}
+        Impute::CarryForward(max_back) => {
+            value.par_chunks_mut(n_rows).zip(flags.par_chunks_mut(n_rows)).zip(carried.par_chunks_mut(n_rows)).for_each(
+                |((col, fl), ca)| {
+                    let original: Vec<bool> = col.iter().map(|x| !x.is_nan()).collect();
+                    for r in 0..n_rows {
+                        if original[r] || !layout.row_selected(r) || observed[r] == 0 {
+                            continue;
+                        }
+                        let (yi, u) = (r / nu, r % nu);
+                        let year = layout.years[yi];
+                        for back in 1..=max_back.min(255) {
+                            let Some(pi) = layout.year_index(year - back as i32) else { continue };
+                            let p = pi * nu + u;
+                            if original[p] {
+                                col[r] = col[p];
+                                fl[r] = (fl[p] & QUALIFIED) | IMPUTED;
+                                ca[r] = back as u8;
+                                break;
+                            }
+                        }
+                    }
+                },
+            );
+        }
+        Impute::GroupMedian => {
+            let n_groups = layout.group_names.len();
+            value.par_chunks_mut(n_rows).zip(flags.par_chunks_mut(n_rows)).for_each(|(col, fl)| {
+                let mut members: Vec<Vec<f64>> = vec![Vec::new(); n_groups];
+                for yi in 0..layout.years.len() {
+                    if !layout.selected[yi] {
+                        continue;
+                    }
+                    members.iter_mut().for_each(Vec::clear);
+                    for u in 0..nu {
+                        let g = layout.group[u];
+                        let x = col[yi * nu + u];
+                        if g != u32::MAX && !x.is_nan() {
+                            members[g as usize].push(x);
+                        }
+                    }
+                    let medians: Vec<f64> = members.iter_mut().map(|m| median(m, MIN_GROUP_FOR_MEDIAN)).collect();
+                    for u in 0..nu {
+                        let r = yi * nu + u;
+                        let g = layout.group[u];
+                        if col[r].is_nan() && g != u32::MAX && observed[r] > 0 && !medians[g as usize].is_nan() {
+                            col[r] = medians[g as usize];
+                            fl[r] = IMPUTED | GROUP_MEDIAN;
+                        }
+                    }
+                }
+            });
+        }
+    }
+    let normalised = vec![f64::NAN; n_k * n_rows];
+    Ok((Cells { raw, value, normalised, flags, carried }, observed))
+}
+
+/// A group median needs at least this many reporting units.
+pub(crate) const MIN_GROUP_FOR_MEDIAN: usize = 3;
+
+fn median(values: &mut [f64], min_n: usize) -> f64 {
+    if values.len() < min_n || values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 }
+}
+
+/// Quantile of sorted values, linear interpolation between order statistics (Hyndman–Fan type 7).
+pub(crate) fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+pub(crate) fn sets(layout: &Layout, scope: Scope) -> Sets {
+    let nu = layout.n_units;
+    let mut out = Sets { rows: Vec::new(), year: Vec::new(), group: Vec::new(), of_row: vec![u32::MAX; layout.n_rows()] };
+    let push = |rows: Vec<u32>, year: Option<i32>, group: Option<u32>, out: &mut Sets| {
+        let s = out.rows.len() as u32;
+        for &r in &rows {
+            out.of_row[r as usize] = s;
+        }
+        out.rows.push(rows);
+        out.year.push(year);
+        out.group.push(group);
+    };
+    match scope {
+        Scope::Year => {
+            for (yi, &y) in layout.years.iter().enumerate() {
+                if layout.selected[yi] {
+                    push(((yi * nu) as u32..((yi + 1) * nu) as u32).collect(), Some(y), None, &mut out);
+                }
+            }
+        }
+        Scope::Global => {
+            let rows = (0..layout.n_rows() as u32).filter(|&r| layout.row_selected(r as usize)).collect();
+            push(rows, None, None, &mut out);
+        }
+        Scope::Group => {
+            for (yi, &y) in layout.years.iter().enumerate() {
+                if !layout.selected[yi] {
+                    continue;
+                }
+                let mut by_group: Vec<Vec<u32>> = vec![Vec::new(); layout.group_names.len() + 1];
+                for u in 0..nu {
+                    let g = layout.group[u];
+                    let slot = if g == u32::MAX { layout.group_names.len() } else { g as usize };
+                    by_group[slot].push((yi * nu + u) as u32);
+                }
+                for (g, rows) in by_group.into_iter().enumerate() {
+                    if !rows.is_empty() {
+                        let group = (g < layout.group_names.len()).then_some(g as u32);
+                        push(rows, Some(y), group, &mut out);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Normalises every scored indicator over every comparison set, winsorising first if asked.
+pub(crate) fn normalise(
+    panel: &Panel,
+    layout: &Layout,
+    sets: &Sets,
+    cells: &mut Cells,
+    options: &ScoreOptions,
+    excluded: &mut Vec<Exclusion>,
+) -> Result<Normalised> {
+    let catalogue = panel.catalogue();
+    let n_rows = layout.n_rows();
+    let n_k = layout.indicators.len();
+    let n_sets = sets.rows.len();
+    let targets = match (&options.targets, options.normalise) {
+        (Some(t), Normalise::Target) => Some(target_lookup(panel, layout, t)?),
+        _ => None,
+    };
+    struct ColumnOut {
+        goalposts: Option<(f64, f64, &'static str)>,
+        informative: Vec<bool>,
+        excluded: Vec<Exclusion>,
+    }
+    let gap_options = GapOptions::default();
+    let results: Vec<ColumnOut> = cells
+        .value
+        .par_chunks_mut(n_rows)
+        .zip(cells.normalised.par_chunks_mut(n_rows))
+        .zip(cells.flags.par_chunks_mut(n_rows))
+        .enumerate()
+        .map(|(k, ((value, norm), flags))| {
+            let ci = layout.indicators[k];
+            let ind = &catalogue.indicators[ci as usize];
+            let sign = ind.polarity.sign();
+            let mut out = ColumnOut { goalposts: None, informative: vec![false; n_sets], excluded: Vec::new() };
+            let mut buf: Vec<f64> = Vec::new();
+            if let Some((lo_q, hi_q)) = options.winsorise {
+                for rows in &sets.rows {
+                    buf.clear();
+                    buf.extend(rows.iter().map(|&r| value[r as usize]).filter(|x| !x.is_nan()));
+                    if buf.len() < 2 {
+                        continue;
+                    }
+                    buf.sort_by(f64::total_cmp);
+                    let (a, b) = (quantile(&buf, lo_q), quantile(&buf, hi_q));
+                    for &r in rows {
+                        let x = &mut value[r as usize];
+                        if !x.is_nan() && (*x < a || *x > b) {
+                            *x = x.clamp(a, b);
+                            flags[r as usize] |= WINSORISED;
+                        }
+                    }
+                }
+            }
+            if options.normalise == Normalise::Goalposts {
+                out.goalposts = Some(match ind.goalposts {
+                    Some(g) => (g.worst, g.best, "catalogue"),
+                    None => {
+                        buf.clear();
+                        buf.extend((0..n_rows).filter(|&r| layout.row_selected(r)).map(|r| value[r]).filter(|x| !x.is_nan()));
+                        buf.sort_by(f64::total_cmp);
+                        let (p025, p975) = (quantile(&buf, 0.025), quantile(&buf, 0.975));
+                        if ind.polarity == Polarity::Higher { (p025, p975, "data") } else { (p975, p025, "data") }
+                    }
+                });
+            }
+            for (s, rows) in sets.rows.iter().enumerate() {
+                let note = |reason: &str, detail: String| {
+                    let mut e = Exclusion::new("indicator", reason, detail);
+                    e.indicator = Some(ci);
+                    e.year = sets.year[s];
+                    e
+                };
+                let present = rows.iter().filter(|&&r| !value[r as usize].is_nan()).count();
+                if present == 0 {
+                    continue;
+                }
+                let informative = match options.normalise {
+                    Normalise::MinMax => {
+                        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+                        for &r in rows {
+                            let x = value[r as usize];
+                            if !x.is_nan() {
+                                lo = lo.min(x);
+                                hi = hi.max(x);
+                            }
+                        }
+                        if hi > lo {
+                            for &r in rows {
+                                let x = value[r as usize];
+                                if !x.is_nan() {
+                                    let t = (x - lo) / (hi - lo);
+                                    norm[r as usize] = 100.0 * if sign > 0.0 { t } else { 1.0 - t };
+                                }
+                            }
+                            true
+                        } else {
+                            out.excluded.push(note("no_variation", format!("every unit has {} = {lo}: no information, left out and weights renormalised", ind.code)));
+                            false
+                        }
+                    }
+                    Normalise::Goalposts => {
+                        let (worst, best, _) = out.goalposts.unwrap_or((0.0, 0.0, "data"));
+                        if best != worst && worst.is_finite() && best.is_finite() {
+                            for &r in rows {
+                                let x = value[r as usize];
+                                if !x.is_nan() {
+                                    norm[r as usize] = 100.0 * ((x - worst) / (best - worst)).clamp(0.0, 1.0);
+                                }
+                            }
+                            true
+                        } else {
+                            out.excluded.push(note("no_variation", format!("the goalposts of {} are equal ({worst}): no information", ind.code)));
+                            false
+                        }
+                    }
+                    Normalise::ZScore => {
+                        let mean = rows.iter().map(|&r| value[r as usize]).filter(|x| !x.is_nan()).sum::<f64>() / present as f64;
+                        let ss: f64 = rows.iter().map(|&r| value[r as usize]).filter(|x| !x.is_nan()).map(|x| (x - mean) * (x - mean)).sum();
+                        let sd = if present > 1 { (ss / (present - 1) as f64).sqrt() } else { 0.0 };
+                        if sd > 0.0 {
+                            for &r in rows {
+                                let x = value[r as usize];
+                                if !x.is_nan() {
+                                    norm[r as usize] = sign * (x - mean) / sd;
+                                }
+                            }
+                            true
+                        } else {
+                            out.excluded.push(note("no_variation", format!("{} has no spread here (sd 0): no information", ind.code)));
+                            false
+                        }
+                    }
+                    Normalise::Rank => {
+                        let mut idx: Vec<u32> = rows.iter().copied().filter(|&r| !value[r as usize].is_nan()).collect();
+                        idx.sort_by(|&a, &b| (sign * value[a as usize]).total_cmp(&(sign * value[b as usize])).then(a.cmp(&b)));
+                        let n = idx.len();
+                        let distinct = n > 1 && value[idx[0] as usize] != value[idx[n - 1] as usize];
+                        if distinct {
+                            let mut i = 0;
+                            while i < n {
+                                let mut j = i;
+                                while j + 1 < n && value[idx[j + 1] as usize] == value[idx[i] as usize] {
+                                    j += 1;
+                                }
+                                // Average 1-based rank of the tie block i..=j.
+                                let avg = (i + j) as f64 / 2.0 + 1.0;
+                                for &r in &idx[i..=j] {
+                                    norm[r as usize] = 100.0 * (avg - 1.0) / (n - 1) as f64;
+                                }
+                                i = j + 1;
+                            }
+                            true
+                        } else {
+                            out.excluded.push(note("no_variation", format!("{} takes one value here: no information", ind.code)));
+                            false
+                        }
+                    }
+                    Normalise::Target => {
+                        let lookup = targets.as_ref();
+                        let mut with = 0usize;
+                        for &r in rows {
+                            let r = r as usize;
+                            let x = value[r];
+                            if x.is_nan() {
+                                continue;
+                            }
+                            let t = lookup.and_then(|m| m.get(&(k as u32, r as u32)));
+                            if let Some(t) = t {
+                                let achievement = crate::analytics::achievement(t, x, &gap_options);
+                                if let Some(a) = achievement {
+                                    norm[r] = 100.0 * a.clamp(0.0, 1.0);
+                                    with += 1;
+                                }
+                            }
+                        }
+                        if with < present {
+                            out.excluded.push(note(
+                                "no_target",
+                                format!("{} of {present} observed values of {} have no target with a defined achievement ratio; they are not scored", present - with, ind.code),
+                            ));
+                        }
+                        with > 0
+                    }
+                };
+                out.informative[s] = informative;
+            }
+            out
+        })
+        .collect();
+    let mut informative = vec![false; n_sets * n_k];
+    let mut goalposts = Vec::with_capacity(n_k);
+    for (k, col) in results.into_iter().enumerate() {
+        for s in 0..n_sets {
+            informative[s * n_k + k] = col.informative[s];
+        }
+        goalposts.push(col.goalposts);
+        excluded.extend(col.excluded);
+    }
+    Ok(Normalised { goalposts, informative })
+}
+
+/// (scored indicator position, row) → the target that applies.
+fn target_lookup<'t>(panel: &Panel, layout: &Layout, targets: &'t crate::model::Targets) -> Result<HashMap<(u32, u32), &'t Target>> {
+    let mut pos = vec![u32::MAX; panel.catalogue().indicators.len()];
+    for (k, &ci) in layout.indicators.iter().enumerate() {
+        pos[ci as usize] = k as u32;
+    }
+    let mut out = HashMap::new();
+    for (u, ci, t, _) in crate::analytics::effective_targets(panel, targets)? {
+        let k = pos[ci as usize];
+        if k == u32::MAX {
+            continue;
+        }
+        if let Some(yi) = layout.year_index(t.year) {
+            out.insert((k, (yi * layout.n_units + u as usize) as u32), t);
+        }
+    }
+    Ok(out)
+}
+
+/// Rows per parallel block of the aggregation.
+const BLOCK: usize = 2048;
+
+/// Aggregates normalised scores into dimension scores and composites, row by row.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn aggregate(
+    catalogue: &Catalogue,
+    units: &[String],
+    layout: &Layout,
+    sets: &Sets,
+    norm: &Normalised,
+    cells: &Cells,
+    observed: &[u16],
+    options: &ScoreOptions,
+) -> Result<Rows> {
+    let n_rows = layout.n_rows();
+    let n_k = layout.indicators.len();
+    let n_d = layout.dims.len();
+    let (agg_dim, agg_comp) = options.aggregate;
+    let (min_dim, min_comp) = options.min_coverage;
+    const EPS: f64 = 1e-9;
+    struct Block {
+        dim_score: Vec<f64>,
+        dim_cov: Vec<f64>,
+        dim_present: Vec<f64>,
+        score: Vec<f64>,
+        cov: Vec<f64>,
+        present: Vec<f64>,
+        flags: Vec<u8>,
+        error: Option<(usize, String)>,
+    }
+    let starts: Vec<usize> = (0..n_rows).step_by(BLOCK).collect();
+    let blocks: Vec<Block> = starts
+        .par_iter()
+        .map(|&a| {
+            let b = (a + BLOCK).min(n_rows);
+            let len = b - a;
+            let mut blk = Block {
+                dim_score: vec![f64::NAN; n_d * len],
+                dim_cov: vec![f64::NAN; n_d * len],
+                dim_present: vec![0.0; n_d * len],
+                score: vec![f64::NAN; len],
+                cov: vec![f64::NAN; len],
+                present: vec![0.0; len],
+                flags: vec![0; len],
+                error: None,
+            };
+            // Per dimension: Σ w·s (or Σ w·ln s, or min s), present weight and total weight.
+            let mut acc = vec![0.0f64; n_d * len];
+            let mut total = vec![0.0f64; n_d * len];
+            if agg_dim == Aggregate::Minimum {
+                acc.fill(f64::INFINITY);
+            }
+            for k in 0..n_k {
+                let d = layout.ind_dim[k] as usize;
+                let w = layout.w_ind[k];
+                let col = &cells.normalised[k * n_rows + a..k * n_rows + b];
+                let fl = &cells.flags[k * n_rows + a..k * n_rows + b];
+                for i in 0..len {
+                    let s = sets.of_row[a + i];
+                    if s == u32::MAX || !norm.informative[s as usize * n_k + k] {
+                        continue;
+                    }
+                    total[d * len + i] += w;
+                    let x = col[i];
+                    if x.is_nan() {
+                        continue;
+                    }
+                    blk.dim_present[d * len + i] += w;
+                    blk.flags[i] |= fl[i] & (QUALIFIED | IMPUTED | WINSORISED);
+                    match agg_dim {
+                        Aggregate::Arithmetic => acc[d * len + i] += w * x,
+                        Aggregate::Geometric => {
+                            if x <= 0.0 {
+                                if blk.error.is_none() {
+                                    blk.error = Some((a + i, catalogue.indicators[layout.indicators[k] as usize].code.clone()));
+                                }
+                            } else {
+                                acc[d * len + i] += w * x.ln();
+                            }
+                        }
+                        Aggregate::Minimum => acc[d * len + i] = acc[d * len + i].min(x),
+                    }
+                }
+            }
+            let mut comp_acc = vec![if agg_comp == Aggregate::Minimum { f64::INFINITY } else { 0.0 }; len];
+            let mut comp_total = vec![0.0f64; len];
+            for d in 0..n_d {
+                let wd = layout.w_dim[d];
+                for i in 0..len {
+                    let j = d * len + i;
+                    if total[j] <= 0.0 {
+                        continue;
+                    }
+                    comp_total[i] += wd;
+                    let pw = blk.dim_present[j];
+                    let cov = pw / total[j];
+                    blk.dim_cov[j] = cov;
+                    if pw <= 0.0 || cov + EPS < min_dim {
+                        continue;
+                    }
+                    let s = match agg_dim {
+                        Aggregate::Arithmetic => acc[j] / pw,
+                        Aggregate::Geometric => (acc[j] / pw).exp(),
+                        Aggregate::Minimum => acc[j],
+                    };
+                    blk.dim_score[j] = s;
+                    blk.present[i] += wd;
+                    match agg_comp {
+                        Aggregate::Arithmetic => comp_acc[i] += wd * s,
+                        Aggregate::Geometric => {
+                            if s <= 0.0 {
+                                if blk.error.is_none() {
+                                    blk.error = Some((a + i, format!("dimension {}", catalogue.dimensions[layout.dims[d] as usize].code)));
+                                }
+                            } else {
+                                comp_acc[i] += wd * s.ln();
+                            }
+                        }
+                        Aggregate::Minimum => comp_acc[i] = comp_acc[i].min(s),
+                    }
+                }
+            }
+            for i in 0..len {
+                if comp_total[i] <= 0.0 {
+                    continue;
+                }
+                let pw = blk.present[i];
+                let cov = pw / comp_total[i];
+                blk.cov[i] = cov;
+                if pw <= 0.0 || cov + EPS < min_comp {
+                    continue;
+                }
+                blk.score[i] = match agg_comp {
+                    Aggregate::Arithmetic => comp_acc[i] / pw,
+                    Aggregate::Geometric => (comp_acc[i] / pw).exp(),
+                    Aggregate::Minimum => comp_acc[i],
+                };
+            }
+            blk
+        })
+        .collect();
+    if let Some((r, what)) = blocks.iter().filter_map(|b| b.error.clone()).min_by_key(|(r, _)| *r) {
+        return Err(Error::Scoring(format!(
+            "geometric aggregation needs every score > 0, but unit {} in {} has a score of 0 on {what}; \
+             min-max and rank normalisation give the lowest unit 0, so use aggregate=\"arithmetic\" or \"minimum\", \
+             or goalposts whose worst value lies below every unit",
+            units[r % layout.n_units],
+            layout.year_of(r)
+        )));
+    }
+    let mut rows = Rows {
+        dim_score: vec![f64::NAN; n_d * n_rows],
+        dim_cov: vec![f64::NAN; n_d * n_rows],
+        dim_present: vec![0.0; n_d * n_rows],
+        score: Vec::with_capacity(n_rows),
+        cov: Vec::with_capacity(n_rows),
+        present: Vec::with_capacity(n_rows),
+        flags: Vec::with_capacity(n_rows),
+        observed: observed.to_vec(),
+    };
+    for (blk, &a) in blocks.into_iter().zip(&starts) {
+        let len = blk.score.len();
+        for d in 0..n_d {
+            rows.dim_score[d * n_rows + a..d * n_rows + a + len].copy_from_slice(&blk.dim_score[d * len..(d + 1) * len]);
+            rows.dim_cov[d * n_rows + a..d * n_rows + a + len].copy_from_slice(&blk.dim_cov[d * len..(d + 1) * len]);
+            rows.dim_present[d * n_rows + a..d * n_rows + a + len].copy_from_slice(&blk.dim_present[d * len..(d + 1) * len]);
+        }
+        rows.score.extend(blk.score);
+        rows.cov.extend(blk.cov);
+        rows.present.extend(blk.present);
+        rows.flags.extend(blk.flags);
+    }
+    Ok(rows)
+}
+
+/// Competition ranks ("1, 2, 2, 4") of the finite scores among `rows`, descending; ties share
+/// the lowest rank. Also dense ranks. Returns (rank, dense) aligned with `rows` (0 = unranked).
+pub(crate) fn rank(scores: &[f64], rows: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let mut order: Vec<usize> = (0..rows.len()).filter(|&i| !scores[rows[i] as usize].is_nan()).collect();
+    order.sort_by(|&a, &b| scores[rows[b] as usize].total_cmp(&scores[rows[a] as usize]).then(rows[a].cmp(&rows[b])));
+    let mut rank = vec![0u32; rows.len()];
+    let mut dense = vec![0u32; rows.len()];
+    let mut d = 0u32;
+    for (pos, &i) in order.iter().enumerate() {
+        let x = scores[rows[i] as usize];
+        if pos > 0 && scores[rows[order[pos - 1]] as usize] == x {
+            rank[i] = rank[order[pos - 1]];
+            dense[i] = d;
+        } else {
+            rank[i] = pos as u32 + 1;
+            d += 1;
+            dense[i] = d;
+        }
+    }
+    (rank, dense)
+}

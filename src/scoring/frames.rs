@@ -1,0 +1,325 @@
+//! The polars frames of [`Scores`], built from the dense working data when asked for.
+
+use polars::prelude::*;
+
+use super::Scores;
+use super::engine::{GROUP_MEDIAN, IMPUTED, QUALIFIED, WINSORISED};
+use crate::error::{Error, Result};
+use crate::panel::float_column;
+
+fn opt_u32(name: &str, v: impl Iterator<Item = u32>) -> Column {
+    v.map(|x| (x > 0).then_some(x)).collect::<UInt32Chunked>().with_name(name.into()).into_column()
+}
+
+fn flag_text(f: u8) -> Option<&'static str> {
+    const ALL: [&str; 8] = [
+        "",
+        "qualified",
+        "imputed",
+        "qualified,imputed",
+        "winsorised",
+        "qualified,winsorised",
+        "imputed,winsorised",
+        "qualified,imputed,winsorised",
+    ];
+    let i = (f & (QUALIFIED | IMPUTED | WINSORISED)) as usize;
+    (i > 0).then_some(ALL[i])
+}
+
+impl Scores {
+    /// Selected rows in output order: year, then unit.
+    fn selected_rows(&self) -> impl Iterator<Item = usize> + '_ {
+        let nu = self.layout.n_units;
+        (0..self.layout.years.len()).filter(|&yi| self.layout.selected[yi]).flat_map(move |yi| yi * nu..(yi + 1) * nu)
+    }
+
+    /// One row per unit and scored year: see [`COMPOSITE_COLUMNS`](super::COMPOSITE_COLUMNS)
+    /// and `docs/methodology.md` §6–7. Sorted by year, then rank (unranked last), then unit.
+    pub fn composite(&self) -> Result<DataFrame> {
+        let nu = self.layout.n_units;
+        let mut rows: Vec<usize> = self.selected_rows().collect();
+        rows.sort_by_key(|&r| (r / nu, if self.rank[r] == 0 { u32::MAX } else { self.rank[r] }, r % nu));
+        let reason: std::collections::HashMap<usize, &str> = self
+            .excluded
+            .iter()
+            .filter(|e| e.level == "composite")
+            .filter_map(|e| {
+                let yi = self.layout.years.binary_search(&e.year?).ok()?;
+                Some((yi * nu + e.unit? as usize, e.reason.as_str()))
+            })
+            .collect();
+        let prev_rank = |r: usize| -> Option<i32> {
+            let yi = r / nu;
+            if yi == 0 || !self.layout.selected[yi - 1] || self.layout.years[yi - 1] != self.layout.years[yi] - 1 {
+                return None;
+            }
+            let (now, before) = (self.rank[r], self.rank[r - nu]);
+            (now > 0 && before > 0).then(|| before as i32 - now as i32)
+        };
+        let group = |r: usize| {
+            let g = self.layout.group[r % nu];
+            (g != u32::MAX).then(|| self.layout.group_names[g as usize].as_str())
+        };
+        let n = rows.len();
+        let df = DataFrame::new(
+            n,
+            vec![
+                Column::new("unit".into(), rows.iter().map(|&r| self.names.units[r % nu].as_str()).collect::<Vec<_>>()),
+                Column::new("name".into(), rows.iter().map(|&r| self.names.unit_names[r % nu].as_deref()).collect::<Vec<_>>()),
+                Column::new("group".into(), rows.iter().map(|&r| group(r)).collect::<Vec<_>>()),
+                Column::new("year".into(), rows.iter().map(|&r| self.layout.year_of(r)).collect::<Vec<_>>()),
+                float_column("score", rows.iter().map(|&r| self.rows.score[r]).collect()),
+                opt_u32("rank", rows.iter().map(|&r| self.rank[r])),
+                opt_u32("dense_rank", rows.iter().map(|&r| self.dense_rank[r])),
+                opt_u32("group_rank", rows.iter().map(|&r| self.group_rank[r])),
+                Column::new("rank_change".into(), rows.iter().map(|&r| prev_rank(r)).collect::<Vec<_>>()),
+                float_column("coverage", rows.iter().map(|&r| if self.rows.cov[r].is_nan() { 0.0 } else { self.rows.cov[r] }).collect()),
+                Column::new("flags".into(), rows.iter().map(|&r| flag_text(self.rows.flags[r])).collect::<Vec<_>>()),
+                Column::new("reason".into(), rows.iter().map(|&r| reason.get(&r).copied()).collect::<Vec<_>>()),
+            ],
+        )?;
+        Ok(df)
+    }
+
+    /// One row per unit, scored year and dimension: see
+    /// [`DIMENSION_COLUMNS`](super::DIMENSION_COLUMNS).
+    pub fn dimensions(&self) -> Result<DataFrame> {
+        let nu = self.layout.n_units;
+        let n_rows = self.layout.n_rows();
+        let n_d = self.layout.dims.len();
+        let rows: Vec<usize> = self.selected_rows().collect();
+        let n = rows.len() * n_d;
+        let cells = || rows.iter().flat_map(|&r| (0..n_d).map(move |d| (r, d)));
+        Ok(DataFrame::new(
+            n,
+            vec![
+                Column::new("unit".into(), cells().map(|(r, _)| self.names.units[r % nu].as_str()).collect::<Vec<_>>()),
+                Column::new("year".into(), cells().map(|(r, _)| self.layout.year_of(r)).collect::<Vec<_>>()),
+                Column::new(
+                    "dimension".into(),
+                    cells().map(|(_, d)| self.names.dimensions[self.layout.dims[d] as usize].0.as_str()).collect::<Vec<_>>(),
+                ),
+                float_column("score", cells().map(|(r, d)| self.rows.dim_score[d * n_rows + r]).collect()),
+                opt_u32("rank", cells().map(|(r, d)| self.dim_rank[d * n_rows + r])),
+                float_column("coverage", cells().map(|(r, d)| self.rows.dim_cov[d * n_rows + r]).collect()),
+            ],
+        )?)
+    }
+
+    /// One row per unit, scored year and scored indicator with a reported or imputed value: see
+    /// [`CONTRIBUTION_COLUMNS`](super::CONTRIBUTION_COLUMNS).
+    pub fn contributions(&self) -> Result<DataFrame> {
+        let nu = self.layout.n_units;
+        let n_rows = self.layout.n_rows();
+        let n_k = self.layout.indicators.len();
+        let c = &self.cells;
+        let cells: Vec<(u32, u16)> = self
+            .selected_rows()
+            .flat_map(|r| (0..n_k).map(move |k| (r as u32, k as u16)))
+            .filter(|&(r, k)| {
+                let i = k as usize * n_rows + r as usize;
+                !c.raw[i].is_nan() || !c.value[i].is_nan()
+            })
+            .collect();
+        let at = |&(r, k): &(u32, u16)| k as usize * n_rows + r as usize;
+        let n = cells.len();
+        let effective: Vec<(Option<f64>, Option<f64>)> = cells.iter().map(|&(r, k)| self.effective(k as usize, r as usize)).collect();
+        let code = |k: u16| self.names.indicators[self.layout.indicators[k as usize] as usize].0.as_str();
+        let dim = |k: u16| self.names.dimensions[self.layout.dims[self.layout.ind_dim[k as usize] as usize] as usize].0.as_str();
+        Ok(DataFrame::new(
+            n,
+            vec![
+                Column::new("unit".into(), cells.iter().map(|&(r, _)| self.names.units[r as usize % nu].as_str()).collect::<Vec<_>>()),
+                Column::new("year".into(), cells.iter().map(|&(r, _)| self.layout.year_of(r as usize)).collect::<Vec<_>>()),
+                Column::new("indicator".into(), cells.iter().map(|&(_, k)| code(k)).collect::<Vec<_>>()),
+                Column::new("dimension".into(), cells.iter().map(|&(_, k)| dim(k)).collect::<Vec<_>>()),
+                float_column("raw", cells.iter().map(|x| c.raw[at(x)]).collect()),
+                float_column("value", cells.iter().map(|x| c.value[at(x)]).collect()),
+                float_column("normalised", cells.iter().map(|x| c.normalised[at(x)]).collect()),
+                Column::new("effective_weight".into(), effective.iter().map(|e| e.0).collect::<Vec<_>>()),
+                Column::new("contribution".into(), effective.iter().map(|e| e.1).collect::<Vec<_>>()),
+                Column::new(
+                    "imputed_from_year".into(),
+                    cells
+                        .iter()
+                        .map(|x| {
+                            let f = c.flags[at(x)];
+                            (f & IMPUTED != 0).then(|| self.layout.year_of(x.0 as usize) - i32::from(c.carried[at(x)]))
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "imputation".into(),
+                    cells
+                        .iter()
+                        .map(|x| {
+                            let f = c.flags[at(x)];
+                            (f & IMPUTED != 0).then_some(if f & GROUP_MEDIAN != 0 { "group_median" } else { "carry_forward" })
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                Column::new("winsorised".into(), cells.iter().map(|x| c.flags[at(x)] & WINSORISED != 0).collect::<Vec<_>>()),
+                Column::new("qualified".into(), cells.iter().map(|x| c.flags[at(x)] & QUALIFIED != 0).collect::<Vec<_>>()),
+            ],
+        )?)
+    }
+
+    /// What was left out and why: unit, year, indicator, dimension, level, reason, detail.
+    pub fn excluded(&self) -> Result<DataFrame> {
+        let e = &self.excluded;
+        Ok(DataFrame::new(
+            e.len(),
+            vec![
+                Column::new("unit".into(), e.iter().map(|x| x.unit.map(|u| self.names.units[u as usize].as_str())).collect::<Vec<_>>()),
+                Column::new("year".into(), e.iter().map(|x| x.year).collect::<Vec<_>>()),
+                Column::new(
+                    "indicator".into(),
+                    e.iter().map(|x| x.indicator.map(|k| self.names.indicators[k as usize].0.as_str())).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "dimension".into(),
+                    e.iter().map(|x| x.dimension.map(|d| self.names.dimensions[d as usize].0.as_str())).collect::<Vec<_>>(),
+                ),
+                Column::new("level".into(), e.iter().map(|x| x.level.as_str()).collect::<Vec<_>>()),
+                Column::new("reason".into(), e.iter().map(|x| x.reason.as_str()).collect::<Vec<_>>()),
+                Column::new("detail".into(), e.iter().map(|x| x.detail.as_str()).collect::<Vec<_>>()),
+            ],
+        )?)
+    }
+
+    /// The weights used: level, code, dimension, weight, share (within the parent), normalise,
+    /// worst, best (goalposts, for goalpost normalisation), goalposts_from.
+    pub fn weights(&self) -> Result<DataFrame> {
+        let l = &self.layout;
+        let total_dim: f64 = l.w_dim.iter().sum();
+        let mut level = Vec::new();
+        let mut code = Vec::new();
+        let mut dimension = Vec::new();
+        let mut weight = Vec::new();
+        let mut share = Vec::new();
+        let mut worst = Vec::new();
+        let mut best = Vec::new();
+        let mut from = Vec::new();
+        for (d, &cd) in l.dims.iter().enumerate() {
+            let dcode = self.names.dimensions[cd as usize].0.as_str();
+            level.push("dimension");
+            code.push(dcode);
+            dimension.push(dcode);
+            weight.push(l.w_dim[d]);
+            share.push(l.w_dim[d] / total_dim);
+            worst.push(None);
+            best.push(None);
+            from.push(None);
+            let in_dim: f64 = (0..l.indicators.len()).filter(|&k| l.ind_dim[k] as usize == d).map(|k| l.w_ind[k]).sum();
+            for k in (0..l.indicators.len()).filter(|&k| l.ind_dim[k] as usize == d) {
+                level.push("indicator");
+                code.push(self.names.indicators[l.indicators[k] as usize].0.as_str());
+                dimension.push(dcode);
+                weight.push(l.w_ind[k]);
+                share.push(l.w_ind[k] / in_dim);
+                let g = self.goalposts[k].as_ref();
+                worst.push(g.map(|g| g.0));
+                best.push(g.map(|g| g.1));
+                from.push(g.map(|g| g.2.as_str()));
+            }
+        }
+        let normalise = self.settings.get("normalise").map_or("", String::as_str);
+        let n = level.len();
+        Ok(DataFrame::new(
+            n,
+            vec![
+                Column::new("level".into(), level),
+                Column::new("code".into(), code),
+                Column::new("dimension".into(), dimension),
+                Column::new("weight".into(), weight),
+                Column::new("share".into(), share),
+                Column::new("normalise".into(), vec![normalise; n]),
+                Column::new("worst".into(), worst),
+                Column::new("best".into(), best),
+                Column::new("goalposts_from".into(), from),
+            ],
+        )?)
+    }
+
+    /// Strengths and weaknesses of one unit in one year (default: the latest scored year), by
+    /// dimension and by indicator: its score, the median of the units compared, its rank among
+    /// them, and a label — `strength` in the top quarter, `weakness` in the bottom quarter.
+    pub fn profile(&self, unit: &str, year: Option<i32>) -> Result<DataFrame> {
+        let l = &self.layout;
+        let year = match year {
+            Some(y) => y,
+            None => *l
+                .years
+                .iter()
+                .zip(&l.selected)
+                .filter(|(_, s)| **s)
+                .map(|(y, _)| y)
+                .next_back()
+                .ok_or_else(|| Error::InvalidArgument("no year was scored".into()))?,
+        };
+        let r = self.row(unit, year)?;
+        let nu = l.n_units;
+        let n_rows = l.n_rows();
+        let base = r - r % nu;
+        let mut level = Vec::new();
+        let mut code = Vec::new();
+        let mut zh = Vec::new();
+        let mut en = Vec::new();
+        let mut score = Vec::new();
+        let mut median = Vec::new();
+        let mut rank = Vec::new();
+        let mut of = Vec::new();
+        let mut label = Vec::new();
+        let mut push = |lv: &'static str, names: &(String, String, String), column: &[f64]| {
+            let own = column[r];
+            let mut others: Vec<f64> = column[base..base + nu].iter().copied().filter(|x| !x.is_nan()).collect();
+            others.sort_by(f64::total_cmp);
+            let n = others.len();
+            let med = if n == 0 { f64::NAN } else { super::engine::quantile(&others, 0.5) };
+            let rk = (!own.is_nan()).then(|| 1 + others.iter().filter(|&&x| x > own).count() as u32);
+            let lab = rk.and_then(|k| {
+                if n < 4 {
+                    None
+                } else if (k as usize) <= n.div_ceil(4) {
+                    Some("strength")
+                } else if k as usize > n - n.div_ceil(4) {
+                    Some("weakness")
+                } else {
+                    None
+                }
+            });
+            level.push(lv);
+            code.push(names.0.clone());
+            zh.push(names.1.clone());
+            en.push(names.2.clone());
+            score.push(own);
+            median.push(med);
+            rank.push(rk);
+            of.push(n as u32);
+            label.push(lab);
+        };
+        for (d, &cd) in l.dims.iter().enumerate() {
+            push("dimension", &self.names.dimensions[cd as usize], &self.rows.dim_score[d * n_rows..(d + 1) * n_rows]);
+        }
+        for (k, &ci) in l.indicators.iter().enumerate() {
+            push("indicator", &self.names.indicators[ci as usize], &self.cells.normalised[k * n_rows..(k + 1) * n_rows]);
+        }
+        let n = level.len();
+        Ok(DataFrame::new(
+            n,
+            vec![
+                Column::new("unit".into(), vec![unit; n]),
+                Column::new("year".into(), vec![year; n]),
+                Column::new("level".into(), level),
+                Column::new("code".into(), code),
+                Column::new("name_zh".into(), zh),
+                Column::new("name_en".into(), en),
+                float_column("score", score),
+                float_column("median", median),
+                Column::new("rank".into(), rank),
+                Column::new("of".into(), of),
+                Column::new("label".into(), label),
+            ],
+        )?)
+    }
+}

@@ -1,0 +1,285 @@
+//! Composite scores and ranks across units (METHODOLOGY §6, §7): denominate, impute, winsorise,
+//! normalise per comparison set, aggregate indicator → dimension → composite, rank.
+//!
+//! ```
+//! use fazhi::{Catalogue, Panel, PanelOptions, Units};
+//! use fazhi::scoring::{score, ScoreOptions};
+//!
+//! let data = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/demo");
+//! let units = Units::read(format!("{data}/units.csv"), None).unwrap();
+//! let panel = Panel::read(format!("{data}/panel.csv"), Catalogue::default_catalogue(), Some(units), &PanelOptions::default()).unwrap();
+//! let scores = score(&panel, &ScoreOptions { years: Some(vec![2024]), ..Default::default() }).unwrap();
+//! let composite = scores.composite().unwrap();
+//! assert_eq!(composite.height(), 14);
+//! // Contributions sum to the composite (arithmetic aggregation).
+//! let first = scores.explain("SYN01", 2024).unwrap();
+//! assert!((first.iter().map(|c| c.1).sum::<f64>() - scores.score_of("SYN01", 2024).unwrap()).abs() < 1e-9);
+//! ```
+
+mod engine;
+mod frames;
+mod options;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use engine::Exclusion;
+pub use options::{Aggregate, Impute, Normalise, Scope, ScoreOptions, Weights};
+
+use crate::error::{Error, Result};
+use crate::panel::Panel;
+use engine::{Cells, Layout, Rows};
+
+/// The columns of [`Scores::composite`].
+pub const COMPOSITE_COLUMNS: &[&str] =
+    &["unit", "name", "group", "year", "score", "rank", "dense_rank", "group_rank", "rank_change", "coverage", "flags", "reason"];
+/// The columns of [`Scores::dimensions`].
+pub const DIMENSION_COLUMNS: &[&str] = &["unit", "year", "dimension", "score", "rank", "coverage"];
+/// The columns of [`Scores::contributions`].
+pub const CONTRIBUTION_COLUMNS: &[&str] = &[
+    "unit",
+    "year",
+    "indicator",
+    "dimension",
+    "raw",
+    "value",
+    "normalised",
+    "effective_weight",
+    "contribution",
+    "imputed_from_year",
+    "imputation",
+    "winsorised",
+    "qualified",
+];
+
+/// Names of what was scored, kept with the results so they stand alone (and serialise).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Names {
+    pub units: Vec<String>,
+    pub unit_names: Vec<Option<String>>,
+    /// Every catalogue indicator: code, Chinese and English names.
+    pub indicators: Vec<(String, String, String)>,
+    /// Every catalogue dimension: code, Chinese and English names.
+    pub dimensions: Vec<(String, String, String)>,
+}
+
+/// Scores of every unit and year: composite, dimensions, contributions, exclusions, weights and
+/// settings. The working data are dense columns; the frames are built when asked for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Scores {
+    settings: BTreeMap<String, String>,
+    names: Names,
+    layout: Layout,
+    cells: Cells,
+    rows: Rows,
+    /// Per scored indicator: (worst, best, where from) for goalpost normalisation.
+    goalposts: Vec<Option<(f64, f64, String)>>,
+    excluded: Vec<Exclusion>,
+    /// Per row: rank, dense rank, rank within the group (0 = not ranked).
+    rank: Vec<u32>,
+    dense_rank: Vec<u32>,
+    group_rank: Vec<u32>,
+    /// Per dimension and row (`d · n_rows + r`): rank of the dimension score (0 = none).
+    dim_rank: Vec<u32>,
+}
+
+/// Scores every unit of the selected years (METHODOLOGY §6–7); see [`ScoreOptions`].
+pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
+    options.check()?;
+    let catalogue = panel.catalogue();
+    let (layout, mut excluded) = engine::layout(panel, options)?;
+    let (mut cells, observed) = engine::cells(panel, &layout, options, &mut excluded)?;
+    let sets = engine::sets(&layout, options.scope);
+    let norm = engine::normalise(panel, &layout, &sets, &mut cells, options, &mut excluded)?;
+    let rows = engine::aggregate(catalogue, panel.unit_codes(), &layout, &sets, &norm, &cells, &observed, options)?;
+
+    let n_rows = layout.n_rows();
+    let nu = layout.n_units;
+    let mut rank = vec![0u32; n_rows];
+    let mut dense_rank = vec![0u32; n_rows];
+    let mut group_rank = vec![0u32; n_rows];
+    let mut dim_rank = vec![0u32; layout.dims.len() * n_rows];
+    for (yi, &year) in layout.years.iter().enumerate() {
+        if !layout.selected[yi] {
+            continue;
+        }
+        let year_rows: Vec<u32> = ((yi * nu) as u32..((yi + 1) * nu) as u32).collect();
+        let (r, d) = engine::rank(&rows.score, &year_rows);
+        for (i, &row) in year_rows.iter().enumerate() {
+            rank[row as usize] = r[i];
+            dense_rank[row as usize] = d[i];
+        }
+        for g in 0..layout.group_names.len() as u32 {
+            let members: Vec<u32> = year_rows.iter().copied().filter(|&row| layout.group[row as usize % nu] == g).collect();
+            let (r, _) = engine::rank(&rows.score, &members);
+            for (i, &row) in members.iter().enumerate() {
+                group_rank[row as usize] = r[i];
+            }
+        }
+        for d in 0..layout.dims.len() {
+            let (r, _) = engine::rank(&rows.dim_score[d * n_rows..(d + 1) * n_rows], &year_rows);
+            for (i, &row) in year_rows.iter().enumerate() {
+                dim_rank[d * n_rows + row as usize] = r[i];
+            }
+        }
+        // Units not ranked this year, with the reason.
+        for &row in &year_rows {
+            let row = row as usize;
+            if !rows.score[row].is_nan() {
+                continue;
+            }
+            let (reason, detail) = if rows.observed[row] == 0 {
+                ("no_report", format!("no observation in {year}"))
+            } else {
+                let present = (0..layout.dims.len()).filter(|&d| !rows.dim_score[d * n_rows + row].is_nan()).count();
+                (
+                    "low_coverage",
+                    format!(
+                        "dimension weight present {:.2} < {:.2} ({present} of {} dimensions have a score; a dimension needs {:.2} of its indicator weight)",
+                        if rows.cov[row].is_nan() { 0.0 } else { rows.cov[row] },
+                        options.min_coverage.1,
+                        layout.dims.len(),
+                        options.min_coverage.0
+                    ),
+                )
+            };
+            excluded.push(Exclusion {
+                unit: Some((row % nu) as u32),
+                year: Some(year),
+                indicator: None,
+                dimension: None,
+                level: "composite".into(),
+                reason: reason.into(),
+                detail,
+            });
+        }
+    }
+
+    let names = Names {
+        units: panel.unit_codes().to_vec(),
+        unit_names: panel.unit_codes().iter().map(|c| panel.units().and_then(|t| t.get(c)).map(|u| u.name.clone())).collect(),
+        indicators: catalogue.indicators.iter().map(|i| (i.code.clone(), i.name_zh.clone(), i.name_en.clone())).collect(),
+        dimensions: catalogue.dimensions.iter().map(|d| (d.code.clone(), d.name_zh.clone(), d.name_en.clone())).collect(),
+    };
+    let settings = settings(panel, options, &layout);
+    Ok(Scores {
+        settings,
+        names,
+        goalposts: norm.goalposts.into_iter().map(|g| g.map(|(w, b, from)| (w, b, from.to_string()))).collect(),
+        layout,
+        cells,
+        rows,
+        excluded,
+        rank,
+        dense_rank,
+        group_rank,
+        dim_rank,
+    })
+}
+
+fn settings(panel: &Panel, options: &ScoreOptions, layout: &Layout) -> BTreeMap<String, String> {
+    let mut s = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        s.insert(k.to_string(), v);
+    };
+    put("fazhi_version", env!("CARGO_PKG_VERSION").into());
+    put("catalogue_version", panel.catalogue().version.clone());
+    put("catalogue_origin", panel.catalogue().origin.clone());
+    put("normalise", options.normalise.as_str().into());
+    put("scope", options.scope.as_str().into());
+    put("aggregate", format!("{},{}", options.aggregate.0.as_str(), options.aggregate.1.as_str()));
+    put("impute", options.impute.label());
+    put("min_coverage", format!("{},{}", options.min_coverage.0, options.min_coverage.1));
+    put("winsorise", options.winsorise.map_or("none".into(), |(a, b)| format!("{a},{b}")));
+    put("denominate", options.denominate.to_string());
+    put("kinds", options.kinds.as_ref().map_or("all".into(), |k| k.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")));
+    put("years", layout.years.iter().zip(&layout.selected).filter(|(_, s)| **s).map(|(y, _)| y.to_string()).collect::<Vec<_>>().join(","));
+    put("weights", serde_json::to_string(&options.weights).unwrap_or_default());
+    put("targets", options.targets.as_ref().map_or("none".into(), |t| format!("{} targets", t.targets.len())));
+    put("units", layout.n_units.to_string());
+    put("indicators", layout.indicators.len().to_string());
+    put("dimensions", layout.dims.len().to_string());
+    s
+}
+
+impl Scores {
+    /// Everything needed to reproduce the scores, including the catalogue version.
+    pub fn settings(&self) -> &BTreeMap<String, String> {
+        &self.settings
+    }
+
+    /// What was left out, and why (cells, indicators without variation, units not ranked).
+    pub fn exclusions(&self) -> &[Exclusion] {
+        &self.excluded
+    }
+
+    fn row(&self, unit: &str, year: i32) -> Result<usize> {
+        let u = self
+            .names
+            .units
+            .binary_search_by(|c| c.as_str().cmp(unit))
+            .map_err(|_| Error::InvalidArgument(format!("unit {unit:?} is not in the scores")))?;
+        let yi = self
+            .layout
+            .years
+            .binary_search(&year)
+            .ok()
+            .filter(|&yi| self.layout.selected[yi])
+            .ok_or_else(|| Error::InvalidArgument(format!("year {year} was not scored")))?;
+        Ok(yi * self.layout.n_units + u)
+    }
+
+    /// A unit's composite score in a year (`None` when it is not ranked).
+    pub fn score_of(&self, unit: &str, year: i32) -> Result<Option<f64>> {
+        let r = self.row(unit, year)?;
+        Ok(Some(self.rows.score[r]).filter(|x| !x.is_nan()))
+    }
+
+    /// A unit's rank in a year (`None` when it is not ranked).
+    pub fn rank_of(&self, unit: &str, year: i32) -> Result<Option<u32>> {
+        let r = self.row(unit, year)?;
+        Ok(Some(self.rank[r]).filter(|&x| x > 0))
+    }
+
+    /// Per scored indicator of a unit-year: (indicator code, contribution). With arithmetic
+    /// aggregation at both levels the contributions sum to the composite.
+    pub fn explain(&self, unit: &str, year: i32) -> Result<Vec<(String, f64)>> {
+        let r = self.row(unit, year)?;
+        Ok((0..self.layout.indicators.len())
+            .filter_map(|k| {
+                let (_, c) = self.effective(k, r);
+                c.map(|c| (self.names.indicators[self.layout.indicators[k] as usize].0.clone(), c))
+            })
+            .collect())
+    }
+
+    /// (effective weight, contribution) of scored indicator k in row r.
+    fn effective(&self, k: usize, r: usize) -> (Option<f64>, Option<f64>) {
+        let n_rows = self.layout.n_rows();
+        let x = self.cells.normalised[k * n_rows + r];
+        let d = self.layout.ind_dim[k] as usize;
+        let j = d * n_rows + r;
+        if x.is_nan() || self.rows.score[r].is_nan() || self.rows.dim_score[j].is_nan() {
+            return (None, None);
+        }
+        let w = self.layout.w_dim[d] / self.rows.present[r] * self.layout.w_ind[k] / self.rows.dim_present[j];
+        let arithmetic = self.settings.get("aggregate").is_some_and(|a| a == "arithmetic,arithmetic");
+        (Some(w), arithmetic.then_some(w * x))
+    }
+}
+
+/// Serialises `Vec<f64>` with NaN as null, so JSON keeps missing values.
+mod nan_serde {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+        let opt: Vec<Option<f64>> = v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect();
+        opt.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+        let opt: Vec<Option<f64>> = Vec::deserialize(d)?;
+        Ok(opt.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+    }
+}
