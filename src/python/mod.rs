@@ -4,6 +4,7 @@
 mod arrow;
 mod errors;
 mod extract;
+mod scores;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
@@ -504,6 +505,56 @@ impl PyPanel {
         self.inner.len()
     }
 
+    /// Composite scores, dimension scores and ranks of every unit and year (METHODOLOGY §6–7).
+    ///
+    /// Parameters
+    /// ----------
+    /// years : int | list[int], optional
+    ///     Years to score (default: all).
+    /// normalise : {"minmax", "goalposts", "target", "zscore", "rank"}
+    /// scope : {"year", "global", "group"}
+    ///     The comparison set of the normalisation: the units of a year, every unit-year (scores
+    ///     comparable across years), or the units of a county in a year.
+    /// aggregate : str | tuple[str, str]
+    ///     "arithmetic", "geometric" or "minimum"; a pair sets the indicator → dimension and the
+    ///     dimension → composite levels separately.
+    /// weights : dict | polars.DataFrame, optional
+    ///     {code: weight} for indicators and dimensions; unnamed ones keep the catalogue weight.
+    /// kinds : str | list[str], optional
+    ///     Only indicators of these kinds ("output", "outcome").
+    /// impute : None | "carry_forward" | ("carry_forward", k) | "group_median"
+    /// min_coverage : tuple[float, float]
+    ///     Share of indicator weight a dimension needs, and of dimension weight the composite needs.
+    /// winsorise : tuple[float, float], optional
+    ///     Clip each indicator at these quantiles of its comparison set first.
+    /// targets : Targets | str | PathLike, optional
+    ///     Plan targets, for normalise="target".
+    /// denominate : bool
+    ///     Divide per-village / per-10,000-resident indicators by the unit attribute first.
+    ///
+    /// Returns
+    /// -------
+    /// Scores
+    #[pyo3(signature = (years=None, normalise="minmax", scope="year", aggregate=None, weights=None, kinds=None, impute=None, min_coverage=(2.0/3.0, 0.8), winsorise=None, targets=None, denominate=true))]
+    #[allow(clippy::too_many_arguments)]
+    fn score(
+        &self,
+        py: Python<'_>,
+        years: Option<&Bound<'_, PyAny>>,
+        normalise: &str,
+        scope: &str,
+        aggregate: Option<&Bound<'_, PyAny>>,
+        weights: Option<&Bound<'_, PyAny>>,
+        kinds: Option<&Bound<'_, PyAny>>,
+        impute: Option<&Bound<'_, PyAny>>,
+        min_coverage: (f64, f64),
+        winsorise: Option<(f64, f64)>,
+        targets: Option<&Bound<'_, PyAny>>,
+        denominate: bool,
+    ) -> PyResult<scores::PyScores> {
+        scores::score(self, py, years, normalise, scope, aggregate, weights, kinds, impute, min_coverage, winsorise, targets, denominate)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let s = self.summary_struct(py)?;
         let years = match (s.years.first(), s.years.last()) {
@@ -634,6 +685,7 @@ fn _fazhi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyUnits>()?;
     m.add_class::<PyTargets>()?;
     m.add_class::<PyPanel>()?;
+    m.add_class::<scores::PyScores>()?;
     m.add_class::<arrow::ArrowStream>()?;
     m.add_function(wrap_pyfunction!(parse_value, m)?)?;
     m.add_class::<extract::PyExtraction>()?;
