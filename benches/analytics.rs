@@ -1,13 +1,16 @@
-//! Criterion benches of panel building, year-on-year change and target gaps on generated
-//! (synthetic) national-scale panels: units × 40 indicators × 10 years, ~5 % of cells missing.
+//! Criterion benches of panel building, year-on-year change, target gaps and scoring on generated
+//! (synthetic) national-scale panels: units × 40 indicators × 10 years, ~5 % of cells missing,
+//! units in synthetic counties of 20 with villages and residents.
 //!
-//! `cargo bench --bench analytics` (release, thin LTO). FAZHI_BENCH_UNITS=1000,38602 sets sizes.
+//! `cargo bench --bench analytics` (release, thin LTO). FAZHI_BENCH_UNITS=1000,10000,38602 sets
+//! sizes; FAZHI_BENCH_ONLY=score runs only the scoring benches.
 
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use fazhi::analytics::{ChangeOptions, GapOptions, changes, gaps};
-use fazhi::model::{Catalogue, Targets};
+use fazhi::model::{Catalogue, Targets, Unit, Units};
+use fazhi::scoring::{ScoreOptions, score};
 use fazhi::{Panel, PanelOptions};
 use polars::prelude::*;
 
@@ -66,11 +69,32 @@ fn synthetic_targets(catalogue: &Catalogue) -> Targets {
     Targets::from_frame(&frame, catalogue, "<bench>").expect("valid targets")
 }
 
+/// Synthetic unit table: counties of 20 units, villages 3–30, residents 5,000–60,000.
+pub fn synthetic_units(units: usize) -> Units {
+    let list = (0..units)
+        .map(|u| {
+            let h = mix(u as u64 ^ 0xA5A5);
+            Unit {
+                code: format!("SYN{u:06}"),
+                name: format!("合成{u}镇"),
+                county: Some(format!("合成县{:04}", u / 20)),
+                attributes: [
+                    ("villages".to_string(), 3.0 + (h % 28) as f64),
+                    ("residents".to_string(), 5000.0 + ((h >> 8) % 55_001) as f64),
+                ]
+                .into_iter()
+                .collect(),
+            }
+        })
+        .collect();
+    Units::new(list, "<bench>").expect("valid units")
+}
+
 fn sizes() -> Vec<usize> {
     std::env::var("FAZHI_BENCH_UNITS")
         .ok()
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1_000, 38_602])
+        .unwrap_or_else(|| vec![1_000, 10_000, 38_602])
 }
 
 fn bench(c: &mut Criterion) {
@@ -78,10 +102,23 @@ fn bench(c: &mut Criterion) {
     let targets = synthetic_targets(&catalogue);
     let mut group = c.benchmark_group("analytics");
     group.sample_size(10);
+    let only_score = std::env::var("FAZHI_BENCH_ONLY").is_ok_and(|v| v == "score");
     for units in sizes() {
         let frame = synthetic_frame(units, &catalogue);
         let rows = frame.height() as u64;
         group.throughput(Throughput::Elements(rows));
+        let table = synthetic_units(units);
+        let panel = Panel::from_frame(&frame, catalogue.clone(), Some(table), &PanelOptions::default()).expect("valid");
+        group.bench_with_input(BenchmarkId::new("score", units), &panel, |b, p| {
+            b.iter(|| {
+                let s = score(black_box(p), &ScoreOptions::default()).expect("scores");
+                s.composite().expect("composite")
+            })
+        });
+        drop(panel);
+        if only_score {
+            continue;
+        }
         group.bench_with_input(BenchmarkId::new("panel_from_frame", units), &frame, |b, f| {
             b.iter(|| Panel::from_frame(black_box(f), catalogue.clone(), None, &PanelOptions::default()).expect("valid"))
         });

@@ -51,6 +51,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "target": "目标",
         "value": "实际值",
         "trend": "{name}",
+        "trend_note": "空心点为带限定词的数值（多、余、以上、约、范围），竖线为其区间",
+        "undefined": "完成率无定义",
         "year": "年份",
         "text": "原文",
         "interval_lo": "区间下限",
@@ -84,6 +86,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "target": "Target",
         "value": "Value",
         "trend": "{name}",
+        "trend_note": "Hollow points: qualified values (多, 余, 以上, 约, ranges); bars: their intervals",
+        "undefined": "achievement undefined",
         "year": "Year",
         "text": "As written",
         "interval_lo": "Interval low",
@@ -289,7 +293,8 @@ def gaps(
     """Targets of one year (by default the latest with any observed value), from ``panel.gaps(targets)``.
 
     With ``unit``: its achievement ratio (完成率) per indicator, coloured met / missed, with a line at
-    100 %; targets without data are listed at 0 in grey. Without ``unit``: for each township, how
+    100 %; a target whose ratio is undefined (no data, a zero target or value) is named with its
+    status instead of a bar. Without ``unit``: for each township, how
     many targets were met, missed or had no data. ``catalogue`` (default: the bundled one) names
     the indicators.
     """
@@ -337,26 +342,37 @@ def gaps(
     names = _names(catalogue, "frame", lang)
     mine = mine.with_columns(
         indicator_name=pl.col("indicator").replace_strict(names, default=pl.col("indicator")),
-        shown=pl.col("achievement").fill_null(0.0),
-    ).sort("shown")
+        note=pl.format("{} ({})", pl.col("status_label"), pl.lit(w["undefined"])),
+    ).sort("achievement", nulls_last=False)
+    y = alt.Y("indicator_name:N", sort=mine["indicator_name"].to_list(), title=None, axis=_axis(alt))
     base = alt.Chart(_data(alt, mine))
-    bars = base.mark_bar().encode(
-        x=alt.X("shown:Q", title=w["achievement"], axis=_axis(alt, format="%")),
-        y=alt.Y("indicator_name:N", sort=mine["indicator_name"].to_list(), title=None, axis=_axis(alt)),
-        color=colour,
-        tooltip=[
-            alt.Tooltip("indicator_name:N", title=w["indicator"]),
-            alt.Tooltip("status_label:N", title=w["status"]),
-            alt.Tooltip("comparator:N"),
-            alt.Tooltip("target:Q", title=w["target"]),
-            alt.Tooltip("value:Q", title=w["value"]),
-            alt.Tooltip("achievement:Q", title=w["achievement"], format=".0%"),
-        ],
+    # No data, or a zero target or value, leaves the ratio undefined: say so rather than draw a 0 bar.
+    undefined = (
+        base.transform_filter("datum.achievement == null")
+        .mark_text(align="left", dx=4, font=FONT, color="#555555")
+        .encode(x=alt.value(0), y=y, text="note:N")
+    )
+    bars = (
+        base.transform_filter("datum.achievement != null")
+        .mark_bar()
+        .encode(
+            x=alt.X("achievement:Q", title=w["achievement"], axis=_axis(alt, format="%")),
+            y=y,
+            color=colour,
+            tooltip=[
+                alt.Tooltip("indicator_name:N", title=w["indicator"]),
+                alt.Tooltip("status_label:N", title=w["status"]),
+                alt.Tooltip("comparator:N"),
+                alt.Tooltip("target:Q", title=w["target"]),
+                alt.Tooltip("value:Q", title=w["value"]),
+                alt.Tooltip("achievement:Q", title=w["achievement"], format=".0%"),
+            ],
+        )
     )
     full = (
         alt.Chart(alt.Data(values=[{"x": 1.0}])).mark_rule(strokeDash=[4, 3], color="black").encode(x="x:Q")
     )
-    return alt.layer(bars, full).properties(
+    return alt.layer(bars, full, undefined).properties(
         title=_title(alt, w["gaps_unit"].format(unit=unit, year=year)), width=420, height=22 * mine.height
     )
 
@@ -416,9 +432,10 @@ def trend(panel: Any, unit: str | list[str], indicator: str, *, lang: str = "zh"
     band = base.mark_rule(strokeWidth=2, opacity=0.5).encode(y="low:Q", y2="high:Q")
     points = base.mark_point(size=60, strokeWidth=2).encode(
         y="value:Q",
-        fill=alt.condition("datum.exact", alt.Color("unit:N"), alt.value("white")),
+        fill=alt.condition("datum.exact", alt.Color("unit:N", legend=None), alt.value("white")),
         tooltip=tooltip,
     )
-    return alt.layer(band, line, points).properties(
-        title=_title(alt, w["trend"].format(name=name)), width=420
+    title = alt.TitleParams(
+        w["trend"].format(name=name), subtitle=w["trend_note"], font=FONT, subtitleFont=FONT, anchor="start"
     )
+    return alt.layer(band, line, points).properties(title=title, width=420)

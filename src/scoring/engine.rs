@@ -339,19 +339,24 @@ pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excl
                         missing.push(r);
                     }
                 }
-                for r in missing {
-                    let a = attr[r % nu];
+                // One line per unit and indicator (the attribute is the unit's, not the year's).
+                missing.sort_by_key(|&r| (r % nu, r / nu));
+                for unit_rows in missing.chunk_by(|a, b| a % nu == b % nu) {
+                    let u = unit_rows[0] % nu;
+                    let a = attr[u];
+                    let years: Vec<String> = unit_rows.iter().map(|&r| layout.year_of(r).to_string()).collect();
                     let mut e = Exclusion::new(
                         "cell",
                         if a.is_nan() { "missing_attribute" } else { "zero_denominator" },
                         format!(
-                            "{} is scored per {per} {attribute}, and the unit's {attribute} is {}; add it to the unit table or pass denominate=False",
+                            "{} is scored per {per} {attribute}, and the unit's {attribute} is {} (years {}); add it to the unit table or pass denominate=False",
                             ind.code,
-                            if a.is_nan() { "missing".to_string() } else { a.to_string() }
+                            if a.is_nan() { "missing".to_string() } else { a.to_string() },
+                            years.join(", ")
                         ),
                     );
-                    e.unit = Some((r % nu) as u32);
-                    e.year = Some(layout.year_of(r));
+                    e.unit = Some(u as u32);
+                    e.year = (unit_rows.len() == 1).then(|| layout.year_of(unit_rows[0]));
                     e.indicator = Some(ci as u16);
                     excluded.push(e);
                 }

@@ -92,7 +92,7 @@ def test_gaps_for_one_unit_and_for_all(panel: fazhi.Panel) -> None:
     # methodology §4: SYN13 reported 10 petitions against "at most 3", 完成率 3 / 10.
     petitions = next(r for r in rows if r["indicator_name"] == "越级上访件数")
     assert (petitions["status"], petitions["achievement"]) == ("missed", pytest.approx(0.3))
-    assert [layer["mark"]["type"] for layer in one["layer"]] == ["bar", "rule"]
+    assert [layer["mark"]["type"] for layer in one["layer"]] == ["bar", "rule", "text"]
     every = plot.gaps(frame).to_dict()
     counts = [r for r in _values(every) if "count" in r]
     assert sum(r["count"] for r in counts) == frame.filter(pl.col("year") == 2024).height
