@@ -369,8 +369,11 @@ def gaps(
             ],
         )
     )
+    # One rule at 100 %, drawn from the same data (aggregated to one row) so that the layers share it.
     full = (
-        alt.Chart(alt.Data(values=[{"x": 1.0}])).mark_rule(strokeDash=[4, 3], color="black").encode(x="x:Q")
+        base.transform_aggregate(n="count()")
+        .mark_rule(strokeDash=[4, 3], color="black")
+        .encode(x=alt.datum(1.0))
     )
     return alt.layer(bars, full, undefined).properties(
         title=_title(alt, w["gaps_unit"].format(unit=unit, year=year)), width=420, height=22 * mine.height
