@@ -29,6 +29,7 @@ pub mod extract;
 pub mod io;
 pub mod model;
 pub mod panel;
+pub mod report;
 pub mod scoring;
 
 #[cfg(feature = "python")]

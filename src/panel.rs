@@ -32,7 +32,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::io::{format_number, read_table};
+use crate::io::format_number;
 use crate::model::{Catalogue, Indicator, Interval, Measure, Qualifier, Units, parse_boolean, parse_value};
 
 /// Options for building a panel.
@@ -42,6 +42,9 @@ pub struct PanelOptions {
     pub strict: bool,
     /// Text encoding of CSV/JSON files (`gbk`, `gb18030`, `utf-8`, …); detected when `None`.
     pub encoding: Option<String>,
+    /// Sheet of a spreadsheet (`.xlsx`, `.xls`, …) to read; the first sheet when `None`.
+    #[serde(default)]
+    pub sheet: Option<String>,
 }
 
 /// Why a row was rejected.
@@ -526,9 +529,10 @@ fn find_column<'a>(frame: &'a DataFrame, names: &[&str]) -> Option<&'a PlSmallSt
 }
 
 impl Panel {
-    /// Reads a panel from a `.csv`, `.tsv`, `.parquet`, `.json` or `.ndjson` file.
+    /// Reads a panel from a `.csv`, `.tsv`, `.xlsx`/`.xls` (a sheet), `.parquet`, `.json` or
+    /// `.ndjson` file.
     pub fn read(path: impl AsRef<Path>, catalogue: Catalogue, units: Option<Units>, options: &PanelOptions) -> Result<Self> {
-        let table = read_table(path, options.encoding.as_deref())?;
+        let table = crate::io::read_table_sheet(path, options.encoding.as_deref(), options.sheet.as_deref())?;
         Self::build(&table.frame, catalogue, units, options, &table.file, table.header_rows)
     }
 

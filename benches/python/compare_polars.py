@@ -1,13 +1,19 @@
 """fazhi against a straightforward polars pipeline on the same synthetic panel.
 
 The panel is synthetic: units SYN000001… × 40 catalogue indicators × 10 years, about 5 % of cells
-missing, generated with a fixed seed by polars expressions. Each pipeline runs in its own
-subprocess so that its peak memory (ru_maxrss) is its own. Both compute the year-on-year change of
-every observation (abs, rel, polarity-adjusted status) and the gap of every last-year observation
-against one all-units target per indicator; the script checks that both agree, then prints the
-medians and ratios.
+missing, in synthetic counties of 20 units with villages and residents, generated with a fixed seed
+by polars expressions. Each pipeline runs in its own subprocess so that its peak memory is its own.
 
-    python benches/python/compare_polars.py --units 38602 --repeat 3
+Scenario ``analytics``: both compute the year-on-year change of every observation (abs, rel,
+polarity-adjusted status) and the gap of every last-year observation against one all-units target
+per indicator.
+Scenario ``score``: both compute the default composite score of every unit and year (per-village
+and per-10,000-resident indicators denominated, min-max per year and indicator with indicators
+without variation left out, equal-weight means with the 2/3 and 80 % coverage rules, ranks with
+ties sharing the lowest rank).
+The script checks that both agree, then prints the medians and ratios.
+
+    python benches/python/compare_polars.py --units 38602 --repeat 3 --scenario score
 
 Use a release build (``./dev build --release``); a debug build is 10-50x slower.
 """
@@ -76,6 +82,155 @@ def synthetic_targets() -> pl.DataFrame:
         .alias("comparator"),
         pl.when(pl.col("measure") == "percent").then(90.0).otherwise(0.5).alias("target"),
     )
+
+
+def synthetic_units(units: int) -> pl.DataFrame:
+    u = pl.int_range(0, units, dtype=pl.Int64, eager=True).alias("u")
+    h = pl.col("u").hash(seed=1949)
+    return (
+        pl.DataFrame(u)
+        .with_columns(
+            code=pl.format("SYN{}", pl.col("u").cast(pl.String).str.zfill(6)),
+            name=pl.format("合成{}镇", pl.col("u")),
+            county=pl.format("合成县{}", pl.col("u") // 20),
+            villages=(3 + h % 28).cast(pl.Float64),
+            residents=(5000 + h // 256 % 55_001).cast(pl.Float64),
+        )
+        .drop("u")
+    )
+
+
+def polars_score(df: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """What an analyst would write for the default composite: denominate, min-max per year and
+    indicator, mean per dimension and of the dimensions with the coverage rules, rank per year."""
+    import fazhi
+
+    cat = fazhi.Catalogue.default().frame.select(
+        pl.col("code").alias("indicator"),
+        "dimension",
+        "polarity",
+        per=pl.col("denominator").str.extract(r"per (\d+(?:\.\d+)?) ", 1).cast(pl.Float64).fill_null(1.0),
+        attribute=pl.col("denominator").str.extract(r"(villages|residents)$", 1),
+    )
+    x = (
+        df.join(cat, on="indicator", how="left")
+        .join(units.select(pl.col("code").alias("unit"), "villages", "residents"), on="unit", how="left")
+        .with_columns(
+            value=pl.when(pl.col("attribute") == "villages")
+            .then(pl.col("value") / pl.col("villages") * pl.col("per"))
+            .when(pl.col("attribute") == "residents")
+            .then(pl.col("value") / pl.col("residents") * pl.col("per"))
+            .otherwise(pl.col("value"))
+        )
+        .with_columns(
+            lo=pl.col("value").min().over("year", "indicator"),
+            hi=pl.col("value").max().over("year", "indicator"),
+        )
+        .filter(pl.col("hi") > pl.col("lo"))
+        .with_columns(t=(pl.col("value") - pl.col("lo")) / (pl.col("hi") - pl.col("lo")))
+        .with_columns(
+            norm=100 * pl.when(pl.col("polarity") == "higher").then(pl.col("t")).otherwise(1 - pl.col("t"))
+        )
+    )
+    # Indicators with information per year and dimension (the denominator of coverage).
+    informative = x.group_by("year", "dimension").agg(pl.col("indicator").n_unique().alias("n_informative"))
+    dims = (
+        x.group_by("unit", "year", "dimension")
+        .agg(pl.col("norm").mean().alias("dim_score"), pl.len().alias("present"))
+        .join(informative, on=["year", "dimension"])
+        .filter(pl.col("present") / pl.col("n_informative") >= 2 / 3 - 1e-9)
+    )
+    n_dims = informative.group_by("year").agg(pl.len().alias("n_dims"))
+    return (
+        dims.group_by("unit", "year")
+        .agg(pl.col("dim_score").mean().alias("score"), pl.len().alias("scored_dims"))
+        .join(n_dims, on="year")
+        .filter(pl.col("scored_dims") / pl.col("n_dims") >= 0.8 - 1e-9)
+        .with_columns(rank=pl.col("score").rank("min", descending=True).over("year"))
+        .select("unit", "year", "score", "rank")
+    )
+
+
+class PeakRss:
+    """Samples the resident set (VmRSS) every 2 ms on a thread, for the peak of one step."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def now_mb() -> float:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.now_mb())
+            self._stop.wait(0.002)
+
+    def __enter__(self) -> PeakRss:
+        self.start = self.now_mb()
+        self.peak = self.start
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.now_mb())
+
+
+def run_score_part(part: str, data: str, units_path: str, repeat: int) -> dict:
+    warnings.simplefilter("ignore")
+    import fazhi
+
+    df = pl.read_ipc(data).rechunk()
+    units = pl.read_ipc(units_path)
+    input_mb = df.estimated_size("mb")
+    result: dict = {"part": part, "rows": df.height, "input_mb": input_mb, "build": fazhi.BUILD_PROFILE}
+    times: dict[str, list[float]] = {}
+    peaks: list[float] = []
+    if part == "fazhi":
+        t0 = time.perf_counter()
+        panel = fazhi.Panel(df, units=units)
+        times["panel"] = [time.perf_counter() - t0]
+        assert panel.rejected.height == 0, panel.rejected.head()
+    for _ in range(repeat):
+        with PeakRss() as mem:
+            t0 = time.perf_counter()
+            if part == "polars":
+                out = polars_score(df, units)
+            else:
+                scores = panel.score()
+                out = scores.composite
+            times.setdefault("score", []).append(time.perf_counter() - t0)
+        peaks.append(mem.peak - mem.start)
+        del out
+        if part == "fazhi":
+            del scores
+    if part == "polars":
+        out = polars_score(df, units)
+    else:
+        scores = panel.score()
+        out = scores.composite.filter(pl.col("score").is_not_null())
+        t0 = time.perf_counter()
+        contributions = scores.contributions
+        times["contributions_frame"] = [time.perf_counter() - t0]
+        result["contributions_rows"] = contributions.height
+    out = out.select("unit", "year", "score", pl.col("rank").cast(pl.UInt32)).sort("year", "unit")
+    result["median_s"] = {k: statistics.median(v) for k, v in times.items()}
+    result["step_peak_mb"] = statistics.median(peaks)
+    result["ranked"] = out.height
+    result["score_sum"] = float(out["score"].sum())
+    result["rank_hash"] = int(out.select(pl.col("rank").hash(seed=1).sum())[0, 0])
+    result["units_hash"] = int(out.select(pl.col("unit").hash(seed=1).sum())[0, 0])
+    return result
 
 
 def polars_pipeline(df: pl.DataFrame, targets: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -180,11 +335,21 @@ def main() -> None:
     )
     parser.add_argument("--units", type=int, nargs="+", default=[1000, 38602])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scenario", choices=["analytics", "score", "all"], default="all")
     parser.add_argument("--part", choices=["fazhi", "polars"], help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--unit-table", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.part and args.unit_table:
+        print(json.dumps(run_score_part(args.part, args.data, args.unit_table, args.repeat)))
+        return
     if args.part:
         print(json.dumps(run_part(args.part, args.data, args.repeat)))
+        return
+    if args.scenario in ("score", "all"):
+        for units in args.units:
+            compare_scores(units, args.repeat)
+    if args.scenario == "score":
         return
     for units in args.units:
         out = {}
@@ -220,6 +385,42 @@ def main() -> None:
                 f"peak memory {name:6}: {used:7.0f} MB with the input = {used / size:.2f}x the input frame "
                 f"(work on top of the loaded input: {work / size:.2f}x)"
             )
+
+
+def compare_scores(units: int, repeat: int) -> None:
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        data = str(Path(tmp) / "panel.arrow")
+        table = str(Path(tmp) / "units.arrow")
+        synthetic_panel(units).write_ipc(data)
+        synthetic_units(units).write_ipc(table)
+        for part in ("polars", "fazhi"):
+            cmd = [sys.executable, __file__, "--part", part, "--data", data, "--unit-table", table]
+            cmd += ["--repeat", str(repeat)]
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            out[part] = json.loads(proc.stdout.strip().splitlines()[-1])
+    p, f = out["polars"], out["fazhi"]
+    for key in ("ranked", "rank_hash", "units_hash"):
+        assert p[key] == f[key], (key, p[key], f[key])
+    assert abs(p["score_sum"] - f["score_sum"]) < 1e-6 * max(1.0, abs(p["score_sum"])), (p, f)
+    pt, ft = p["median_s"]["score"], f["median_s"]["score"]
+    print(
+        f"== score: {units} units × 40 indicators × {YEARS} years: {f['rows']:,} rows (synthetic), "
+        f"input frame {f['input_mb']:.0f} MB, fazhi build {f['build']}; "
+        f"{f['ranked']:,} ranked unit-years agree"
+    )
+    print(f"polars pipeline, composite + ranks : {pt:8.3f} s (median of {repeat})")
+    print(f"fazhi panel.score() + .composite   : {ft:8.3f} s   ratio {pt / ft:6.1f}x")
+    print(f"fazhi Panel(df, units) validation  : {f['median_s']['panel']:8.3f} s (once, not in the ratio)")
+    print(
+        f"fazhi .contributions frame         : {f['median_s']['contributions_frame']:8.3f} s "
+        f"({f['contributions_rows']:,} rows, built on first access)"
+    )
+    for name, r in (("polars", p), ("fazhi", f)):
+        print(
+            f"peak memory of the scoring step, {name:6}: {r['step_peak_mb']:7.0f} MB above the loaded data "
+            f"= {r['step_peak_mb'] / r['input_mb']:.2f}x the input frame"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Type stub of the compiled module fazhi._fazhi (checked with mypy.stubtest in CI)."""
 
 from os import PathLike
+from pathlib import Path
 from typing import Any, Union, final
 
 import polars as pl
@@ -106,6 +107,7 @@ class Panel:
         units: _UnitsArg = None,
         strict: bool = False,
         encoding: str | None = None,
+        sheet: str | None = None,
     ) -> Panel: ...
     @property
     def frame(self) -> pl.DataFrame: ...
@@ -185,6 +187,17 @@ class Scores:
     def catalogue(self) -> Catalogue: ...
     def profile(self, unit: str, year: int | None = None) -> pl.DataFrame: ...
     def to_json(self, path: _Path | None = None) -> str | None: ...
+    def to_excel(
+        self,
+        path: _Path,
+        year: int | None = None,
+        gaps: pl.DataFrame | None = None,
+        changes: pl.DataFrame | None = None,
+        diagnostics: pl.DataFrame | None = None,
+        uncertainty: Any = None,
+        lang: str = "zh",
+        data_note: str | None = None,
+    ) -> Path: ...
     def _repr_html_(self) -> str: ...
 
 def parse_value(text: str) -> dict[str, Any]: ...

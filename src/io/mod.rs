@@ -9,6 +9,8 @@ use polars::prelude::*;
 
 pub use encoding::{decode_text, detect_and_decode};
 
+mod excel;
+
 use crate::error::{Error, Location, Result};
 
 /// A table read from a file, with what is needed to point back into it.
@@ -24,13 +26,19 @@ pub struct Table {
     pub header_rows: usize,
 }
 
-/// Reads a `.csv`/`.tsv`/`.txt`, `.parquet`, `.json` or `.ndjson`/`.jsonl` file.
+/// Reads a `.csv`/`.tsv`/`.txt`, `.parquet`, `.json`, `.ndjson`/`.jsonl`, or a spreadsheet
+/// (`.xlsx`/`.xlsm`/`.xls`/`.xlsb`/`.ods`, its first sheet; see [`read_table_sheet`]).
 ///
 /// CSV files are decoded first: a byte-order mark decides (UTF-8, UTF-16), else valid UTF-8 is
 /// taken as UTF-8, else GB18030 (a superset of GBK and GB2312, what Chinese Excel/WPS write).
 /// `encoding` (a WHATWG label such as `gbk`, `gb18030`, `utf-8`, `utf-16le`) overrides detection.
 /// Every CSV column is read as text so that nothing is converted before validation.
 pub fn read_table(path: impl AsRef<Path>, encoding: Option<&str>) -> Result<Table> {
+    read_table_sheet(path, encoding, None)
+}
+
+/// As [`read_table`], choosing the sheet of a spreadsheet by name (default: the first sheet).
+pub fn read_table_sheet(path: impl AsRef<Path>, encoding: Option<&str>, sheet: Option<&str>) -> Result<Table> {
     let path = path.as_ref();
     let file = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
@@ -73,9 +81,10 @@ pub fn read_table(path: impl AsRef<Path>, encoding: Option<&str>) -> Result<Tabl
             })?;
             Ok(Table { frame, file, encoding: Some(used), header_rows: 0 })
         }
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => excel::read_sheet(path, &file, sheet),
         _ => Err(Error::input(
             Location::file(&file),
-            format!("unsupported file type {ext:?}; give a .csv, .tsv, .parquet, .json or .ndjson file"),
+            format!("unsupported file type {ext:?}; give a .csv, .tsv, .xlsx, .xls, .parquet, .json or .ndjson file"),
         )),
     }
 }

@@ -300,14 +300,17 @@ impl PyPanel {
         let frame = from_py(data)?;
         let catalogue = catalogue_arg(py, catalogue)?;
         let units = units_arg(py, units)?;
-        let options = PanelOptions { strict, encoding: None };
+        let options = PanelOptions { strict, encoding: None, sheet: None };
         run(py, move || Panel::from_frame(&frame, catalogue, units, &options)).map(|p| Self { inner: Arc::new(p) })
     }
 
-    /// Reads a panel from a .csv/.tsv/.parquet/.json/.ndjson file. CSV encodings (UTF-8, UTF-8 with
-    /// BOM, GBK/GB18030, UTF-16) are detected unless ``encoding`` is given.
+    /// Reads a panel from a .csv/.tsv/.xlsx/.xls/.parquet/.json/.ndjson file. CSV encodings
+    /// (UTF-8, UTF-8 with BOM, GBK/GB18030, UTF-16) are detected unless ``encoding`` is given;
+    /// ``sheet`` picks a spreadsheet's sheet (default: the first). Rejected rows keep the
+    /// spreadsheet's row numbers.
     #[staticmethod]
-    #[pyo3(signature = (path, catalogue=None, units=None, strict=false, encoding=None))]
+    #[pyo3(signature = (path, catalogue=None, units=None, strict=false, encoding=None, sheet=None))]
+    #[allow(clippy::too_many_arguments)]
     fn read(
         py: Python<'_>,
         path: PathBuf,
@@ -315,10 +318,11 @@ impl PyPanel {
         units: Option<&Bound<'_, PyAny>>,
         strict: bool,
         encoding: Option<String>,
+        sheet: Option<String>,
     ) -> PyResult<Self> {
         let catalogue = catalogue_arg(py, catalogue)?;
         let units = units_arg(py, units)?;
-        let options = PanelOptions { strict, encoding };
+        let options = PanelOptions { strict, encoding, sheet };
         run(py, move || Panel::read(path, catalogue, units, &options)).map(|p| Self { inner: Arc::new(p) })
     }
 

@@ -245,6 +245,63 @@ impl PyScores {
         })
     }
 
+    /// Writes the Excel scorecard: ranking (data bars, rank intervals when `uncertainty` is
+    /// given), dimension heatmap, target gaps in red/amber/green, changes, one sheet per
+    /// township, data quality and methodology. Chinese labels by default (`lang="en"`).
+    ///
+    /// Parameters
+    /// ----------
+    /// path : str | PathLike
+    /// year : int, optional
+    ///     The year shown (default: the latest year with a ranked unit).
+    /// gaps, changes, diagnostics : polars.DataFrame, optional
+    ///     ``panel.gaps(targets)``, ``panel.changes()``, ``panel.diagnostics()``.
+    /// uncertainty : object with a ``ranks`` frame, or a frame with unit, year, rank_p05, rank_p95
+    /// data_note : str, optional
+    ///     Where the data come from (e.g. "synthetic demo data"); printed on the first sheet.
+    #[pyo3(signature = (path, year=None, gaps=None, changes=None, diagnostics=None, uncertainty=None, lang="zh", data_note=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn to_excel(
+        &self,
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        year: Option<i32>,
+        gaps: Option<&Bound<'_, PyAny>>,
+        changes: Option<&Bound<'_, PyAny>>,
+        diagnostics: Option<&Bound<'_, PyAny>>,
+        uncertainty: Option<&Bound<'_, PyAny>>,
+        lang: &str,
+        data_note: Option<String>,
+    ) -> PyResult<std::path::PathBuf> {
+        let frame = |o: Option<&Bound<'_, PyAny>>| -> PyResult<Option<polars::prelude::DataFrame>> {
+            match o.filter(|o| !o.is_none()) {
+                None => Ok(None),
+                Some(o) => {
+                    let o = if o.hasattr("ranks")? && !o.hasattr("columns")? { o.getattr("ranks")? } else { o.clone() };
+                    Ok(Some(from_py(&o)?))
+                }
+            }
+        };
+        let (gaps, changes, diagnostics, ranks) = (frame(gaps)?, frame(changes)?, frame(diagnostics)?, frame(uncertainty)?);
+        let lang = crate::report::Lang::parse(lang).map_err(to_py_err)?;
+        let inner = self.inner.clone();
+        let out = path.clone();
+        run(py, move || {
+            let card = crate::report::Scorecard {
+                scores: &inner,
+                year,
+                gaps: gaps.as_ref(),
+                changes: changes.as_ref(),
+                diagnostics: diagnostics.as_ref(),
+                ranks: ranks.as_ref(),
+                data_note,
+                lang,
+            };
+            card.write_xlsx(&out)
+        })?;
+        Ok(path)
+    }
+
     fn __repr__(&self) -> String {
         let s = self.inner.settings();
         let get = |k: &str| s.get(k).map_or("?", String::as_str);

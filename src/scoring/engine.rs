@@ -283,25 +283,71 @@ pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excl
     let n_rows = layout.n_rows();
     let n_cat = catalogue.indicators.len();
     let nu = layout.n_units;
-    // Every catalogue indicator is read (denominators may be indicators that are not scored).
-    let mut raw_all = vec![f64::NAN; n_cat * n_rows];
-    let mut qual_all = vec![false; n_cat * n_rows];
-    let mut year_idx = 0usize;
-    for i in 0..view.len() {
-        let y = view.year[i];
-        if layout.years[year_idx] != y {
-            year_idx = layout.year_index(y).unwrap_or(0);
-        }
-        let c = view.indicator[i] as usize * n_rows + year_idx * nu + view.unit[i] as usize;
-        raw_all[c] = view.value[i];
-        qual_all[c] = view.qualified[i];
+    let n_k = layout.indicators.len();
+    // Columns: the scored indicators, then any indicator that is only a denominator.
+    let mut col_of = vec![u32::MAX; n_cat];
+    for (k, &ci) in layout.indicators.iter().enumerate() {
+        col_of[ci as usize] = k as u32;
     }
+    let mut n_cols = n_k;
+    for &ci in &layout.indicators {
+        if let (Some(Denominator::Indicator { indicator }), true) = (&catalogue.indicators[ci as usize].denominator, options.denominate)
+            && let Some(di) = catalogue.resolve(indicator)
+            && col_of[di] == u32::MAX
+        {
+            col_of[di] = n_cols as u32;
+            n_cols += 1;
+        }
+    }
+    let mut raw = vec![f64::NAN; n_cols * n_rows];
+    let mut flags = vec![0u8; n_cols * n_rows];
     let mut observed = vec![0u16; n_rows];
-    for k in 0..n_cat {
-        for (r, o) in observed.iter_mut().enumerate() {
-            *o += u16::from(!raw_all[k * n_rows + r].is_nan());
-        }
+    {
+        // Each unit's cells are written by the task that owns the unit's rows of the panel (the
+        // panel is sorted by unit), so the writes of different tasks never meet.
+        struct Shared<T>(*mut T);
+        // SAFETY: only used to write disjoint cells, see above.
+        unsafe impl<T> Sync for Shared<T> {}
+        let (raw_p, flags_p, obs_p) = (Shared(raw.as_mut_ptr()), Shared(flags.as_mut_ptr()), Shared(observed.as_mut_ptr()));
+        let blocks = view.unit_blocks();
+        let per_task = blocks.len().div_ceil(4 * rayon::current_num_threads().max(1)).max(1);
+        blocks.par_chunks(per_task).for_each(|chunk| {
+            let (raw_p, flags_p, obs_p) = (&raw_p, &flags_p, &obs_p);
+            let mut year_idx = 0usize;
+            for &(start, end) in chunk {
+                for i in start..end {
+                    let y = view.year[i];
+                    if layout.years[year_idx] != y {
+                        year_idx = layout.year_index(y).unwrap_or(0);
+                    }
+                    let r = year_idx * nu + view.unit[i] as usize;
+                    // SAFETY: r < n_rows and the cell index < n_cols · n_rows; row r belongs to
+                    // this task's units only.
+                    unsafe {
+                        *obs_p.0.add(r) += 1;
+                        let col = col_of[view.indicator[i] as usize];
+                        if col != u32::MAX {
+                            let c = col as usize * n_rows + r;
+                            *raw_p.0.add(c) = view.value[i];
+                            *flags_p.0.add(c) = if view.qualified[i] { QUALIFIED } else { 0 };
+                        }
+                    }
+                }
+            }
+        });
     }
+    let extra_raw = raw.split_off(n_k * n_rows);
+    let extra_flags = flags.split_off(n_k * n_rows);
+    let mut value = raw.clone();
+    let column = |ci: usize| -> (&[f64], &[u8]) {
+        let c = col_of[ci] as usize;
+        if c < n_k {
+            (&raw[c * n_rows..(c + 1) * n_rows], &flags[c * n_rows..(c + 1) * n_rows])
+        } else {
+            let c = c - n_k;
+            (&extra_raw[c * n_rows..(c + 1) * n_rows], &extra_flags[c * n_rows..(c + 1) * n_rows])
+        }
+    };
 
     let attributes = |name: &str| -> Vec<f64> {
         panel
@@ -310,18 +356,11 @@ pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excl
             .map(|code| panel.units().and_then(|t| t.get(code)).and_then(|u| u.attribute(name)).unwrap_or(f64::NAN))
             .collect()
     };
-    let n_k = layout.indicators.len();
-    let mut raw = vec![f64::NAN; n_k * n_rows];
-    let mut value = vec![f64::NAN; n_k * n_rows];
-    let mut flags = vec![0u8; n_k * n_rows];
+    let mut extra_qualified: Vec<(usize, usize)> = Vec::new();
     for (k, &ci) in layout.indicators.iter().enumerate() {
         let ci = ci as usize;
         let ind = &catalogue.indicators[ci];
-        let src = &raw_all[ci * n_rows..(ci + 1) * n_rows];
-        raw[k * n_rows..(k + 1) * n_rows].copy_from_slice(src);
-        for (f, &q) in flags[k * n_rows..(k + 1) * n_rows].iter_mut().zip(&qual_all[ci * n_rows..(ci + 1) * n_rows]) {
-            *f = if q { QUALIFIED } else { 0 };
-        }
+        let src = &raw[k * n_rows..(k + 1) * n_rows];
         let out = &mut value[k * n_rows..(k + 1) * n_rows];
         match (&ind.denominator, options.denominate) {
             (Some(Denominator::Attribute { attribute, per }), true) => {
@@ -335,8 +374,11 @@ pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excl
                     let a = attr[r % nu];
                     if a.is_finite() && a > 0.0 {
                         out[r] = x / a * per;
-                    } else if layout.row_selected(r) {
-                        missing.push(r);
+                    } else {
+                        out[r] = f64::NAN;
+                        if layout.row_selected(r) {
+                            missing.push(r);
+                        }
                     }
                 }
                 // One line per unit and indicator (the attribute is the unit's, not the year's).
@@ -365,7 +407,7 @@ pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excl
                 let di = catalogue
                     .resolve(indicator)
                     .ok_or_else(|| Error::InvalidArgument(format!("{}'s denominator {indicator:?} is not in the catalogue", ind.code)))?;
-                let den = &raw_all[di * n_rows..(di + 1) * n_rows];
+                let (den, den_flags) = column(di);
                 for r in 0..n_rows {
                     let x = src[r];
                     if x.is_nan() {
@@ -374,10 +416,13 @@ pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excl
                     let d = den[r];
                     if d.is_finite() && d > 0.0 {
                         out[r] = 100.0 * x / d;
-                        if qual_all[di * n_rows + r] {
-                            flags[k * n_rows + r] |= QUALIFIED;
+                        if den_flags[r] & QUALIFIED != 0 {
+                            extra_qualified.push((k, r));
                         }
-                    } else if layout.row_selected(r) {
+                    } else {
+                        out[r] = f64::NAN;
+                    }
+                    if !(d.is_finite() && d > 0.0) && layout.row_selected(r) {
                         let mut e = Exclusion::new(
                             "cell",
                             if d.is_nan() { "missing_denominator" } else { "zero_denominator" },
@@ -395,11 +440,12 @@ pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excl
                     }
                 }
             }
-            _ => out.copy_from_slice(src),
+            _ => {}
         }
     }
-    drop(raw_all);
-    drop(qual_all);
+    for (k, r) in extra_qualified {
+        flags[k * n_rows + r] |= QUALIFIED;
+    }
 
     let mut carried = vec![0u8; n_k * n_rows];
     match options.impute {
@@ -783,6 +829,16 @@ pub(crate) fn aggregate(
         flags: Vec<u8>,
         error: Option<(usize, String)>,
     }
+    // Weight of the informative indicators of each dimension, per comparison set.
+    let n_sets = sets.rows.len();
+    let mut set_total = vec![0.0f64; n_sets * n_d];
+    for s in 0..n_sets {
+        for k in 0..n_k {
+            if norm.informative[s * n_k + k] {
+                set_total[s * n_d + layout.ind_dim[k] as usize] += layout.w_ind[k];
+            }
+        }
+    }
     let starts: Vec<usize> = (0..n_rows).step_by(BLOCK).collect();
     let blocks: Vec<Block> = starts
         .par_iter()
@@ -805,17 +861,22 @@ pub(crate) fn aggregate(
             if agg_dim == Aggregate::Minimum {
                 acc.fill(f64::INFINITY);
             }
+            for i in 0..len {
+                let s = sets.of_row[a + i];
+                if s != u32::MAX {
+                    for d in 0..n_d {
+                        total[d * len + i] = set_total[s as usize * n_d + d];
+                    }
+                }
+            }
             for k in 0..n_k {
                 let d = layout.ind_dim[k] as usize;
                 let w = layout.w_ind[k];
                 let col = &cells.normalised[k * n_rows + a..k * n_rows + b];
                 let fl = &cells.flags[k * n_rows + a..k * n_rows + b];
                 for i in 0..len {
-                    let s = sets.of_row[a + i];
-                    if s == u32::MAX || !norm.informative[s as usize * n_k + k] {
-                        continue;
-                    }
-                    total[d * len + i] += w;
+                    // Rows not scored and indicators without information in the row's set
+                    // were never normalised: NaN.
                     let x = col[i];
                     if x.is_nan() {
                         continue;

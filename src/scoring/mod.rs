@@ -69,7 +69,7 @@ pub(crate) struct Names {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scores {
     settings: BTreeMap<String, String>,
-    names: Names,
+    pub(crate) names: Names,
     layout: Layout,
     cells: Cells,
     rows: Rows,
@@ -110,10 +110,16 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
             rank[row as usize] = r[i];
             dense_rank[row as usize] = d[i];
         }
-        for g in 0..layout.group_names.len() as u32 {
-            let members: Vec<u32> = year_rows.iter().copied().filter(|&row| layout.group[row as usize % nu] == g).collect();
-            let (r, _) = engine::rank(&rows.score, &members);
-            for (i, &row) in members.iter().enumerate() {
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); layout.group_names.len()];
+        for &row in &year_rows {
+            let g = layout.group[row as usize % nu];
+            if g != u32::MAX {
+                members[g as usize].push(row);
+            }
+        }
+        for m in &members {
+            let (r, _) = engine::rank(&rows.score, m);
+            for (i, &row) in m.iter().enumerate() {
                 group_rank[row as usize] = r[i];
             }
         }

@@ -1,0 +1,140 @@
+//! Chinese (default) and English labels of the scorecard.
+
+/// The language of labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn parse(text: &str) -> crate::Result<Self> {
+        match text {
+            "zh" | "zh-CN" | "cn" => Ok(Self::Zh),
+            "en" => Ok(Self::En),
+            other => Err(crate::Error::InvalidArgument(format!("lang must be \"zh\" or \"en\", got {other:?}"))),
+        }
+    }
+
+    /// The label of a key (a column name or a fixed phrase); the key itself when unknown.
+    pub fn label(self, key: &str) -> &str {
+        let found = LABELS.iter().find(|(k, _, _)| *k == key);
+        match (self, found) {
+            (Self::Zh, Some((_, zh, _))) => zh,
+            (Self::En, Some((_, _, en))) => en,
+            (_, None) => key,
+        }
+    }
+}
+
+/// (key, Chinese, English).
+const LABELS: &[(&str, &str, &str)] = &[
+    // Sheets.
+    ("sheet_ranking", "排名", "Ranking"),
+    ("sheet_dimensions", "维度得分", "Dimensions"),
+    ("sheet_targets", "目标差距", "Targets"),
+    ("sheet_changes", "同比变化", "Changes"),
+    ("sheet_quality", "数据质量", "Data quality"),
+    ("sheet_method", "方法说明", "Methodology"),
+    // Titles and phrases.
+    ("title_ranking", "法治政府建设综合得分与排名", "Rule-of-law government building: composite scores and ranks"),
+    ("title_dimensions", "各维度得分（0–100，颜色越绿越好）", "Dimension scores (0–100, greener is better)"),
+    (
+        "title_targets",
+        "计划目标完成情况（红：未完成；黄：完成率≥90%但未达标；绿：达标；灰：无数据）",
+        "Plan targets (red: missed; amber: missed with 完成率 ≥ 90 %; green: met; grey: no data)",
+    ),
+    ("title_changes", "与上年相比的变化", "Change from the previous year"),
+    ("title_quality", "数据质量提示（只提示，不修改数据）", "Data-quality flags (flagged, never fixed)"),
+    ("title_excluded", "未纳入计算的内容及原因", "Left out of the scores, and why"),
+    ("title_method", "计算方法与设置", "Method and settings"),
+    ("title_weights", "权重", "Weights"),
+    ("title_unit_dims", "各维度得分", "Dimension scores"),
+    ("title_strengths", "优势（前四分之一）", "Strengths (top quarter)"),
+    ("title_weaknesses", "短板（后四分之一）", "Weaknesses (bottom quarter)"),
+    ("title_missed", "未完成的目标", "Missed targets"),
+    ("data_note", "数据说明", "About the data"),
+    ("year", "年份", "Year"),
+    ("not_ranked", "未排名", "not ranked"),
+    ("none", "无", "none"),
+    ("rank_interval", "排名区间（5%–95%）", "Rank interval (5 %–95 %)"),
+    ("median", "中位数", "Median"),
+    ("of", "参评数", "Of"),
+    ("setting", "设置", "Setting"),
+    ("value_setting", "取值", "Value"),
+    (
+        "method_note_1",
+        "指标先按所选方法标准化为0–100分（越高越好），再按权重汇总为维度得分和综合得分。",
+        "Indicators are first normalised to 0–100 (higher is better) by the chosen method, then weighted into dimension and composite scores.",
+    ),
+    (
+        "method_note_2",
+        "缺失数据不按零分计算：维度需要至少2/3的指标权重、综合得分需要至少80%的维度权重，否则不排名并说明原因。",
+        "Missing data never count as zero: a dimension needs 2/3 of its indicator weight and the composite 80 % of the dimension weight, otherwise the unit is listed with the reason and not ranked.",
+    ),
+    (
+        "method_note_3",
+        "“1060多份”“90余件”等按区间记录，计算时取下限（点估计）；排名区间反映这些不确定性。",
+        "Values such as 1060多份 and 90余件 are kept as intervals and scored at their point estimate; rank intervals show that uncertainty.",
+    ),
+    (
+        "method_note_4",
+        "每个得分都可以追溯到原始数据：见“贡献”及各乡镇工作表。",
+        "Every score traces back to its inputs: see each township's sheet.",
+    ),
+    // Columns.
+    ("unit", "代码", "Code"),
+    ("name", "乡镇（街道）", "Township"),
+    ("group", "所属县", "County"),
+    ("score", "综合得分", "Score"),
+    ("rank", "排名", "Rank"),
+    ("dense_rank", "密集排名", "Dense rank"),
+    ("group_rank", "县内排名", "Rank in county"),
+    ("rank_change", "排名变化（正数为上升）", "Rank change (+ = up)"),
+    ("coverage", "数据覆盖率", "Coverage"),
+    ("flags", "标记", "Flags"),
+    ("reason", "原因", "Reason"),
+    ("dimension", "维度", "Dimension"),
+    ("indicator", "指标", "Indicator"),
+    ("indicator_name", "指标名称", "Indicator name"),
+    ("comparator", "比较", "Comparator"),
+    ("target", "目标值", "Target"),
+    ("value", "实际值", "Value"),
+    ("met", "是否达标", "Met"),
+    ("gap", "差距", "Gap"),
+    ("achievement", "完成率", "Achievement"),
+    ("status", "状态", "Status"),
+    ("certain", "确定", "Certain"),
+    ("prev_year", "上年", "Previous year"),
+    ("prev_value", "上年值", "Previous value"),
+    ("abs_change", "变化量", "Change"),
+    ("rel_change", "变化率", "Relative change"),
+    ("check", "检查项", "Check"),
+    ("severity", "级别", "Severity"),
+    ("message", "说明", "Message"),
+    ("level", "层级", "Level"),
+    ("detail", "详情", "Detail"),
+    ("weight", "权重", "Weight"),
+    ("share", "占比", "Share"),
+    ("code", "代码", "Code"),
+    ("normalise", "标准化方法", "Normalisation"),
+    ("worst", "最差值", "Worst"),
+    ("best", "最佳值", "Best"),
+    ("goalposts_from", "阈值来源", "Goalposts from"),
+    ("label", "判断", "Label"),
+    // Category strings.
+    ("met_status", "达标", "met"),
+    ("missed", "未达标", "missed"),
+    ("no_data", "无数据", "no data"),
+    ("improved", "改善", "improved"),
+    ("declined", "下降", "declined"),
+    ("unchanged", "持平", "unchanged"),
+    ("no_baseline", "无基数", "no baseline"),
+    ("strength", "优势", "strength"),
+    ("weakness", "短板", "weakness"),
+    ("low_coverage", "数据不足", "too little data"),
+    ("no_report", "当年无报告", "no report that year"),
+    ("warning", "警告", "warning"),
+    ("info", "提示", "info"),
+];
