@@ -31,6 +31,7 @@ pub mod model;
 pub mod panel;
 pub mod report;
 pub mod scoring;
+pub mod uncertainty;
 
 #[cfg(feature = "python")]
 mod python;

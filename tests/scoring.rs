@@ -8,71 +8,8 @@ use fazhi::{Error, Panel, PanelOptions};
 use polars::prelude::*;
 use proptest::prelude::*;
 
-/// Two dimensions. D1: A (count, higher is better), B (count, lower is better), E (count,
-/// higher); D2: C (percent, higher). Equal weights.
-const TOY: &str = r#"
-version = "toy.1"
-[[dimensions]]
-code = "D1"
-name_zh = "维度一"
-name_en = "Dimension one"
-[[dimensions]]
-code = "D2"
-name_zh = "维度二"
-name_en = "Dimension two"
-[[indicators]]
-code = "A"
-name_zh = "甲"
-name_en = "A"
-dimension = "D1"
-measure = "count"
-kind = "output"
-polarity = "higher"
-[[indicators]]
-code = "B"
-name_zh = "乙"
-name_en = "B"
-dimension = "D1"
-measure = "count"
-kind = "outcome"
-polarity = "lower"
-[[indicators]]
-code = "E"
-name_zh = "戊"
-name_en = "E"
-dimension = "D1"
-measure = "count"
-kind = "output"
-polarity = "higher"
-[[indicators]]
-code = "C"
-name_zh = "丙"
-name_en = "C"
-dimension = "D2"
-measure = "percent"
-kind = "outcome"
-polarity = "higher"
-goalposts = { worst = 60.0, best = 100.0 }
-"#;
-
-fn toy_panel(rows: &[(&str, i32, &str, f64)]) -> Panel {
-    let frame = df!(
-        "unit" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-        "year" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
-        "indicator" => rows.iter().map(|r| r.2).collect::<Vec<_>>(),
-        "value" => rows.iter().map(|r| r.3.to_string()).collect::<Vec<_>>(),
-    )
-    .unwrap();
-    let catalogue = Catalogue::from_toml_str(TOY, "<toy>").unwrap();
-    let units = Units::from_frame(
-        &df!("code" => ["T1", "T2", "T3", "T4"], "name" => ["合成一镇", "合成二镇", "合成三镇", "合成四镇"], "county" => ["X", "X", "Y", "Y"]).unwrap(),
-        "<toy units>",
-    )
-    .unwrap();
-    let p = Panel::from_frame(&frame, catalogue, Some(units), &PanelOptions::default()).unwrap();
-    assert!(p.rejections().is_empty(), "{:?}", p.rejections());
-    p
-}
+mod common;
+use common::toy_panel;
 
 /// Three townships in 2024; T3 has no B (a missing cell, not a zero).
 const TOY_ROWS: &[(&str, i32, &str, f64)] = &[

@@ -25,6 +25,7 @@ __all__ = [
     "ScoringError",
     "Targets",
     "TargetsError",
+    "Uncertainty",
     "Units",
     "ValidationError",
     "ValueParseError",
@@ -166,6 +167,34 @@ class Panel:
         targets: Targets | _Path | None = None,
         denominate: bool = True,
     ) -> Scores: ...
+    def uncertainty(
+        self,
+        year: int,
+        draws: int = 1000,
+        seed: int = 20240301,
+        weights_spread: float = 0.25,
+        normalise: str | list[str] | None = None,
+        aggregate: str | list[str | tuple[str, str]] | None = None,
+        impute: str | list[Any] | None = None,
+        intervals: bool = True,
+        top: list[int] = ...,
+        progress: bool | Any = None,
+        **score_options: Any,
+    ) -> Uncertainty: ...
+    def sensitivity(
+        self,
+        year: int,
+        base: int = 256,
+        bootstrap: int = 200,
+        seed: int = 20240301,
+        weights_spread: float = 0.25,
+        normalise: str | list[str] | None = None,
+        aggregate: str | list[str | tuple[str, str]] | None = None,
+        impute: str | list[Any] | None = None,
+        intervals: bool = True,
+        progress: bool | Any = None,
+        **score_options: Any,
+    ) -> pl.DataFrame: ...
     def __len__(self) -> int: ...
     def _repr_html_(self) -> str: ...
 
@@ -198,6 +227,23 @@ class Scores:
         lang: str = "zh",
         data_note: str | None = None,
     ) -> Path: ...
+    def _repr_html_(self) -> str: ...
+
+@final
+class Uncertainty:
+    @property
+    def ranks(self) -> pl.DataFrame: ...
+    @property
+    def draws(self) -> pl.DataFrame: ...
+    @property
+    def skipped(self) -> pl.DataFrame: ...
+    @property
+    def completed(self) -> int: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def settings(self) -> Any: ...
+    def pairs(self, units: list[str]) -> pl.DataFrame: ...
     def _repr_html_(self) -> str: ...
 
 def parse_value(text: str) -> dict[str, Any]: ...

@@ -90,6 +90,29 @@ impl<'a> PanelView<'a> {
             && ind.measure.ceiling().is_none_or(|c| self.hi.value(row) < c)
     }
 
+    /// The range a value is sampled from in the uncertainty analysis (METHODOLOGY §2, §8): the
+    /// interval, with an open upper end closed at N + the place value of N ("95%以上" stops at
+    /// the measure's ceiling) and an open lower end ("不足20", "近100") at N − the place value
+    /// of N, never below the measure's floor.
+    pub fn sampling_bounds(&self, row: usize, ind: &Indicator) -> (f64, f64) {
+        let floor = ind.measure.floor().unwrap_or(f64::NEG_INFINITY);
+        let ceiling = ind.measure.ceiling().unwrap_or(f64::INFINITY);
+        let lo_valid = self.lo.is_valid(row);
+        let hi_valid = self.hi.is_valid(row);
+        match (lo_valid, hi_valid) {
+            (true, true) => (self.lo.value(row), self.hi.value(row)),
+            (true, false) => {
+                let n = self.lo.value(row);
+                (n, (n + crate::model::place_value(n)).min(ceiling))
+            }
+            (false, true) => {
+                let n = self.hi.value(row);
+                ((n - crate::model::place_value(n)).max(floor), n)
+            }
+            (false, false) => (self.value[row], self.value[row]),
+        }
+    }
+
     /// Row ranges of each unit (the panel is sorted by unit first).
     pub fn unit_blocks(&self) -> Vec<(usize, usize)> {
         let mut blocks = Vec::new();

@@ -5,6 +5,7 @@ mod arrow;
 mod errors;
 mod extract;
 mod scores;
+mod uncertainty;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
@@ -559,6 +560,77 @@ impl PyPanel {
         scores::score(self, py, years, normalise, scope, aggregate, weights, kinds, impute, min_coverage, winsorise, targets, denominate)
     }
 
+    /// Rank intervals (METHODOLOGY §8): Monte Carlo over the weights (each × U(1 − δ, 1 + δ)),
+    /// the normalisation, aggregation and imputation choices, and the reported intervals
+    /// ("90余" anywhere in [90, 100)). Reproducible bit for bit for a seed; Ctrl-C stops it.
+    ///
+    /// Parameters
+    /// ----------
+    /// year : int
+    /// draws : int
+    /// seed : int
+    /// weights_spread : float
+    ///     δ (default 0.25); 0 keeps the weights fixed.
+    /// normalise, aggregate, impute : list, optional
+    ///     Choices to draw from; the first is the nominal one (default: the scoring defaults).
+    /// intervals : bool
+    ///     Draw interval values inside their intervals.
+    /// top : list[int]
+    ///     Report P(rank ≤ k) for these k.
+    /// progress : bool | callable
+    ///     A tqdm bar (if tqdm is installed), or a callable (done, total).
+    /// **score_options
+    ///     scope, weights, kinds, min_coverage, winsorise, targets, denominate.
+    #[pyo3(signature = (year, draws=1000, seed=20240301, weights_spread=0.25, normalise=None, aggregate=None, impute=None, intervals=true, top=vec![1, 3, 10], progress=None, **score_options))]
+    #[allow(clippy::too_many_arguments)]
+    fn uncertainty(
+        &self,
+        py: Python<'_>,
+        year: i32,
+        draws: usize,
+        seed: u64,
+        weights_spread: f64,
+        normalise: Option<&Bound<'_, PyAny>>,
+        aggregate: Option<&Bound<'_, PyAny>>,
+        impute: Option<&Bound<'_, PyAny>>,
+        intervals: bool,
+        top: Vec<u32>,
+        progress: Option<&Bound<'_, PyAny>>,
+        score_options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<uncertainty::PyUncertainty> {
+        let options =
+            uncertainty::options(py, self, year, draws, seed, weights_spread, normalise, aggregate, impute, intervals, top, score_options)?;
+        let default = pyo3::types::PyBool::new(py, true).to_owned().into_any();
+        uncertainty::run_draws(py, self, options, progress.unwrap_or(&default))
+    }
+
+    /// First-order and total Sobol indices of the mean absolute rank shift per uncertain input
+    /// (Saltelli sampling, Jansen total-effect estimator) with bootstrap 95 % intervals:
+    /// input, first_order, first_order_lo, first_order_hi, total, total_lo, total_hi, n, dropped.
+    /// ``base`` rows cost (inputs + 2) · base pipeline runs.
+    #[pyo3(signature = (year, base=256, bootstrap=200, seed=20240301, weights_spread=0.25, normalise=None, aggregate=None, impute=None, intervals=true, progress=None, **score_options))]
+    #[allow(clippy::too_many_arguments)]
+    fn sensitivity(
+        &self,
+        py: Python<'_>,
+        year: i32,
+        base: usize,
+        bootstrap: usize,
+        seed: u64,
+        weights_spread: f64,
+        normalise: Option<&Bound<'_, PyAny>>,
+        aggregate: Option<&Bound<'_, PyAny>>,
+        impute: Option<&Bound<'_, PyAny>>,
+        intervals: bool,
+        progress: Option<&Bound<'_, PyAny>>,
+        score_options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let options =
+            uncertainty::options(py, self, year, 1, seed, weights_spread, normalise, aggregate, impute, intervals, vec![], score_options)?;
+        let default = pyo3::types::PyBool::new(py, false).to_owned().into_any();
+        uncertainty::run_sensitivity(py, self, options, base, bootstrap, progress.unwrap_or(&default))
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let s = self.summary_struct(py)?;
         let years = match (s.years.first(), s.years.last()) {
@@ -690,6 +762,7 @@ fn _fazhi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTargets>()?;
     m.add_class::<PyPanel>()?;
     m.add_class::<scores::PyScores>()?;
+    m.add_class::<uncertainty::PyUncertainty>()?;
     m.add_class::<arrow::ArrowStream>()?;
     m.add_function(wrap_pyfunction!(parse_value, m)?)?;
     m.add_class::<extract::PyExtraction>()?;

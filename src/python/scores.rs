@@ -39,7 +39,7 @@ fn impute_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Impute> {
 
 /// Weights from a mapping {code: weight} or a frame with columns code, weight (and optionally
 /// level). A code that names a dimension weighs the dimension; anything else an indicator.
-fn weights_arg(obj: Option<&Bound<'_, PyAny>>, catalogue: &Catalogue) -> PyResult<scoring::Weights> {
+pub(super) fn weights_arg(obj: Option<&Bound<'_, PyAny>>, catalogue: &Catalogue) -> PyResult<scoring::Weights> {
     let mut w = scoring::Weights::default();
     let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(w) };
     let pairs: Vec<(String, f64, Option<String>)> = if let Ok(d) = obj.cast::<PyDict>() {
@@ -89,7 +89,7 @@ fn to_py_err_polars(e: polars::prelude::PolarsError) -> PyErr {
     to_py_err(e.into())
 }
 
-fn kinds_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<Kind>>> {
+pub(super) fn kinds_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<Kind>>> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
     let names: Vec<String> = if let Ok(one) = obj.extract::<String>() { vec![one] } else { obj.extract()? };
     names

@@ -251,16 +251,13 @@ pub(crate) fn layout(panel: &Panel, options: &ScoreOptions) -> Result<(Layout, V
     let mut group = vec![u32::MAX; n_units];
     let mut group_names: Vec<String> = Vec::new();
     if let Some(units) = panel.units() {
+        let mut index: HashMap<&str, u32> = HashMap::new();
         for (u, code) in panel.unit_codes().iter().enumerate() {
             if let Some(county) = units.get(code).and_then(|x| x.county.as_ref()) {
-                let g = match group_names.iter().position(|n| n == county) {
-                    Some(g) => g,
-                    None => {
-                        group_names.push(county.clone());
-                        group_names.len() - 1
-                    }
-                };
-                group[u] = g as u32;
+                group[u] = *index.entry(county.as_str()).or_insert_with(|| {
+                    group_names.push(county.clone());
+                    (group_names.len() - 1) as u32
+                });
             }
         }
     }
@@ -992,21 +989,27 @@ pub(crate) fn aggregate(
 /// Competition ranks ("1, 2, 2, 4") of the finite scores among `rows`, descending; ties share
 /// the lowest rank. Also dense ranks. Returns (rank, dense) aligned with `rows` (0 = unranked).
 pub(crate) fn rank(scores: &[f64], rows: &[u32]) -> (Vec<u32>, Vec<u32>) {
-    let mut order: Vec<usize> = (0..rows.len()).filter(|&i| !scores[rows[i] as usize].is_nan()).collect();
-    order.sort_by(|&a, &b| scores[rows[b] as usize].total_cmp(&scores[rows[a] as usize]).then(rows[a].cmp(&rows[b])));
+    // Sort (score, position) pairs: contiguous keys sort fast, and the ranks do not depend on
+    // the order among equal scores (they share a rank), so an unstable sort is deterministic.
+    let mut order: Vec<(f64, u32)> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &r)| {
+            let x = scores[r as usize];
+            (!x.is_nan()).then_some((x, i as u32))
+        })
+        .collect();
+    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
     let mut rank = vec![0u32; rows.len()];
     let mut dense = vec![0u32; rows.len()];
-    let mut d = 0u32;
-    for (pos, &i) in order.iter().enumerate() {
-        let x = scores[rows[i] as usize];
-        if pos > 0 && scores[rows[order[pos - 1]] as usize] == x {
-            rank[i] = rank[order[pos - 1]];
-            dense[i] = d;
-        } else {
-            rank[i] = pos as u32 + 1;
+    let (mut d, mut current) = (0u32, 0u32);
+    for (pos, &(x, i)) in order.iter().enumerate() {
+        if pos == 0 || order[pos - 1].0 != x {
+            current = pos as u32 + 1;
             d += 1;
-            dense[i] = d;
         }
+        rank[i as usize] = current;
+        dense[i as usize] = d;
     }
     (rank, dense)
 }

@@ -16,12 +16,13 @@
 //! assert!((first.iter().map(|c| c.1).sum::<f64>() - scores.score_of("SYN01", 2024).unwrap()).abs() < 1e-9);
 //! ```
 
-mod engine;
+pub(crate) mod engine;
 mod frames;
 mod options;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use engine::Exclusion;
@@ -87,12 +88,24 @@ pub struct Scores {
 /// Scores every unit of the selected years (METHODOLOGY §6–7); see [`ScoreOptions`].
 pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
     options.check()?;
+    // FAZHI_TIMING=1 prints how long each step took (for profiling).
+    let timing = std::env::var_os("FAZHI_TIMING").is_some();
+    let clock = std::time::Instant::now();
+    let lap = |what: &str| {
+        if timing {
+            eprintln!("fazhi score: {what} done at {:.3} s", clock.elapsed().as_secs_f64());
+        }
+    };
     let catalogue = panel.catalogue();
     let (layout, mut excluded) = engine::layout(panel, options)?;
+    lap("layout");
     let (mut cells, observed) = engine::cells(panel, &layout, options, &mut excluded)?;
+    lap("cells");
     let sets = engine::sets(&layout, options.scope);
     let norm = engine::normalise(panel, &layout, &sets, &mut cells, options, &mut excluded)?;
+    lap("normalise");
     let rows = engine::aggregate(catalogue, panel.unit_codes(), &layout, &sets, &norm, &cells, &observed, options)?;
+    lap("aggregate");
 
     let n_rows = layout.n_rows();
     let nu = layout.n_units;
@@ -123,8 +136,11 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
                 group_rank[row as usize] = r[i];
             }
         }
-        for d in 0..layout.dims.len() {
-            let (r, _) = engine::rank(&rows.dim_score[d * n_rows..(d + 1) * n_rows], &year_rows);
+        let per_dim: Vec<Vec<u32>> = (0..layout.dims.len())
+            .into_par_iter()
+            .map(|d| engine::rank(&rows.dim_score[d * n_rows..(d + 1) * n_rows], &year_rows).0)
+            .collect();
+        for (d, r) in per_dim.into_iter().enumerate() {
             for (i, &row) in year_rows.iter().enumerate() {
                 dim_rank[d * n_rows + row as usize] = r[i];
             }
@@ -162,6 +178,7 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
         }
     }
 
+    lap("rank");
     let names = Names {
         units: panel.unit_codes().to_vec(),
         unit_names: panel.unit_codes().iter().map(|c| panel.units().and_then(|t| t.get(c)).map(|u| u.name.clone())).collect(),

@@ -104,7 +104,9 @@ def test_weights_mapping_and_frame(toy: fazhi.Panel) -> None:
     by_dict = toy.score(weights={"D2": 3})
     by_frame = toy.score(weights=pl.DataFrame({"code": ["D2"], "weight": [3.0]}))
     assert by_dict.composite.equals(by_frame.composite)
-    assert by_dict.composite.sort("unit")["score"].to_list() == pytest.approx([37.5, (200 / 3 + 300) / 4, 25.0])
+    assert by_dict.composite.sort("unit")["score"].to_list() == pytest.approx(
+        [37.5, (200 / 3 + 300) / 4, 25.0]
+    )
     w = by_dict.weights
     assert w.filter(pl.col("code") == "D2")["share"].item() == pytest.approx(0.75)
 
@@ -142,7 +144,19 @@ def test_kinds_and_profile(toy: fazhi.Panel) -> None:
     assert set(outcomes.contributions["indicator"].unique()) == {"B", "C"}
     assert outcomes.weights.filter(pl.col("level") == "indicator")["code"].to_list() == ["B", "C"]
     prof = toy.score().profile("T2")
-    assert prof.columns == ["unit", "year", "level", "code", "name_zh", "name_en", "score", "median", "rank", "of", "label"]
+    assert prof.columns == [
+        "unit",
+        "year",
+        "level",
+        "code",
+        "name_zh",
+        "name_en",
+        "score",
+        "median",
+        "rank",
+        "of",
+        "label",
+    ]
     d2 = prof.filter(pl.col("code") == "D2").row(0, named=True)
     assert (d2["score"], d2["rank"], d2["of"]) == (100.0, 1, 3)
 
@@ -172,10 +186,14 @@ def test_demo_county(root: Path) -> None:
     data = json.loads(s.to_json() or "")
     assert data["settings"]["impute"] == "carry_forward:1"
     # Same result whatever the order of the input rows.
-    shuffled = panel.frame.select("unit", "year", "indicator", "text").rename({"text": "value"}).sample(
-        fraction=1.0, shuffle=True, seed=7
+    shuffled = (
+        panel.frame.select("unit", "year", "indicator", "text")
+        .rename({"text": "value"})
+        .sample(fraction=1.0, shuffle=True, seed=7)
     )
-    again = fazhi.Panel(shuffled, units=demo / "units.csv").score(impute="carry_forward", winsorise=(0.05, 0.95))
+    again = fazhi.Panel(shuffled, units=demo / "units.csv").score(
+        impute="carry_forward", winsorise=(0.05, 0.95)
+    )
     assert again.composite.equals(c)
 
 
