@@ -189,7 +189,7 @@ pub fn changes(panel: &Panel, options: &ChangeOptions) -> Result<DataFrame> {
             let k = view.indicator[r] as usize;
             let ind = &catalogue.indicators[k];
             let prev = last[k].replace(r);
-            b.qualified[j] = view.qualified[r];
+            b.qualified[j] = view.qualified(r);
             let Some(p) = prev else {
                 b.reason[j] = 0;
                 continue;
@@ -205,7 +205,7 @@ pub fn changes(panel: &Panel, options: &ChangeOptions) -> Result<DataFrame> {
             let hi = view.hi(r, ind) - view.lo(p, ind);
             b.prev_year[j] = view.year[p];
             b.prev_value[j] = xp;
-            b.qualified[j] |= view.qualified[p];
+            b.qualified[j] |= view.qualified(p);
             b.abs[j] = abs;
             b.abs_lo[j] = if lo.is_finite() { lo } else { f64::NAN };
             b.abs_hi[j] = if hi.is_finite() { hi } else { f64::NAN };
@@ -239,7 +239,7 @@ pub fn changes(panel: &Panel, options: &ChangeOptions) -> Result<DataFrame> {
             // Certain when the change interval excludes zero; an "unchanged" between two
             // exact values ([0, 0]) is certain too.
             let excludes_zero = lo > 0.0 || hi < 0.0;
-            let both_exact = !view.qualified[r] && !view.qualified[p];
+            let both_exact = !view.qualified(r) && !view.qualified(p);
             b.certain[j] = u8::from(excludes_zero || (b.status[j] == 1 && both_exact));
         }
     });

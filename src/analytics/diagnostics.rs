@@ -197,7 +197,7 @@ pub fn diagnostics(panel: &Panel, options: &DiagnosticOptions) -> Result<DataFra
     for r in 0..view.len() {
         let e = per_unit.entry(view.unit[r]).or_default();
         e.0 += 1;
-        e.1 += usize::from(view.qualified[r]);
+        e.1 += usize::from(view.qualified(r));
     }
     for (u, (n, q)) in per_unit {
         let share = q as f64 / n as f64;

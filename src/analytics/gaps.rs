@@ -338,7 +338,7 @@ pub fn gaps(panel: &Panel, targets: &Targets, options: &GapOptions) -> Result<Da
                 }
                 status.push(Some(if result.met { 0 } else { 1 }));
                 certain.push(Some(verdict_certain(t, l, h, view.hi_exclusive(r, ind), result.met)));
-                qualified.push(Some(view.qualified[r]));
+                qualified.push(Some(view.qualified(r)));
                 reason.push(result.reason);
             }
         }

@@ -35,7 +35,6 @@ pub(crate) struct PanelView<'a> {
     pub value: &'a [f64],
     lo: &'a PrimitiveArray<f64>,
     hi: &'a PrimitiveArray<f64>,
-    pub qualified: Vec<bool>,
     qualifier: &'a [crate::model::Qualifier],
 }
 
@@ -60,13 +59,18 @@ impl<'a> PanelView<'a> {
             value: single("value")?.cont_slice()?,
             lo,
             hi,
-            qualified: panel.qualifiers().iter().map(|q| *q != crate::model::Qualifier::Exact).collect(),
             qualifier: panel.qualifiers(),
         })
     }
 
     pub fn len(&self) -> usize {
         self.value.len()
+    }
+
+    /// True when the value was written with a qualifier ("90余", "近百", "3—5").
+    #[inline]
+    pub fn qualified(&self, row: usize) -> bool {
+        self.qualifier[row] != crate::model::Qualifier::Exact
     }
 
     /// The interval's lower end, closed at the measure's floor (every measure is ≥ 0).
@@ -82,7 +86,7 @@ impl<'a> PanelView<'a> {
     /// True when the upper end is exclusive: "N余"/"N多" give [N, N + place). Those are the only
     /// at-least values with a finite upper end below the measure's ceiling.
     pub fn hi_exclusive(&self, row: usize, ind: &Indicator) -> bool {
-        self.qualified[row]
+        self.qualified(row)
             && self.hi.is_valid(row)
             && self.lo.is_valid(row)
             && self.hi.value(row) > self.lo.value(row)
@@ -113,15 +117,16 @@ impl<'a> PanelView<'a> {
         }
     }
 
-    /// Row ranges of each unit (the panel is sorted by unit first).
+    /// Row ranges of each unit (the panel is sorted by unit first), found by bisection.
     pub fn unit_blocks(&self) -> Vec<(usize, usize)> {
-        let mut blocks = Vec::new();
+        let Some(&last) = self.unit.last() else { return Vec::new() };
+        let mut blocks = Vec::with_capacity(last as usize + 1);
         let mut start = 0;
-        for i in 1..=self.unit.len() {
-            if i == self.unit.len() || self.unit[i] != self.unit[start] {
-                blocks.push((start, i));
-                start = i;
-            }
+        while start < self.unit.len() {
+            let u = self.unit[start];
+            let end = start + self.unit[start..].partition_point(|&x| x == u);
+            blocks.push((start, end));
+            start = end;
         }
         blocks
     }

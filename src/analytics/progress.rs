@@ -247,7 +247,7 @@ fn with_target(view: &PanelView<'_>, u: u32, k: u16, t: &Target, obs: &[usize], 
     let (xb, xt, yt) = (view.value[rb], view.value[rt], view.year[rt]);
     row.latest_year = Some(yt);
     row.latest_value = Some(xt);
-    row.qualified = Some(view.qualified[rb] || view.qualified[rt]);
+    row.qualified = Some(view.qualified(rb) || view.qualified(rt));
     let (span, horizon) = (f64::from(yt - b), f64::from(t.year - b));
     let slope = (xt - xb) / span;
     let projected = xt + slope * f64::from(t.year - yt);
@@ -314,7 +314,7 @@ fn growth(view: &PanelView<'_>, ind: &Indicator, u: u32, k: u16, obs: &[usize], 
     let (xb, xt) = (view.value[rb], view.value[rt]);
     row.latest_year = Some(view.year[rt]);
     row.latest_value = Some(xt);
-    row.qualified = Some(view.qualified[rb] || view.qualified[rt]);
+    row.qualified = Some(view.qualified(rb) || view.qualified(rt));
     if !ratio_scale(ind) {
         row.category = "undefined";
         row.reason = Some("yes/no indicator: no growth rate".to_string());

@@ -93,7 +93,8 @@ pub(crate) struct Cells {
     #[serde(with = "super::nan_serde")]
     pub normalised: Vec<f64>,
     pub flags: Vec<u8>,
-    /// Years back the value was carried from (0 when not carried).
+    /// Years back the value was carried from (0 when not carried); empty unless imputing by
+    /// carrying forward.
     pub carried: Vec<u8>,
 }
 
@@ -135,11 +136,19 @@ pub(crate) struct Normalised {
     pub informative: Vec<bool>,
 }
 
-pub(crate) fn layout(panel: &Panel, options: &ScoreOptions) -> Result<(Layout, Vec<Exclusion>)> {
+pub(crate) fn layout(panel: &Panel, view: &PanelView<'_>, options: &ScoreOptions) -> Result<(Layout, Vec<Exclusion>)> {
     let catalogue = panel.catalogue();
     let mut excluded = Vec::new();
-    let view = PanelView::new(panel)?;
-    let mut years: Vec<i32> = view.year.to_vec();
+    // The distinct years, in one pass (years are validated to lie in 1949..=2100).
+    let mut seen = [false; 256];
+    let mut other = Vec::new();
+    for &y in view.year {
+        match usize::try_from(y - 1900) {
+            Ok(i) if i < seen.len() => seen[i] = true,
+            _ => other.push(y),
+        }
+    }
+    let mut years: Vec<i32> = (0..seen.len()).filter(|&i| seen[i]).map(|i| 1900 + i as i32).chain(other).collect();
     years.sort_unstable();
     years.dedup();
     if years.is_empty() {
@@ -274,9 +283,20 @@ pub(crate) fn layout(panel: &Panel, options: &ScoreOptions) -> Result<(Layout, V
 
 /// Reads the panel into dense columns, denominates and imputes.
 /// Also returns, per row, how many cells the unit reported (0: no report that year).
-pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excluded: &mut Vec<Exclusion>) -> Result<(Cells, Vec<u16>)> {
+pub(crate) fn cells(
+    panel: &Panel,
+    view: &PanelView<'_>,
+    layout: &Layout,
+    options: &ScoreOptions,
+    excluded: &mut Vec<Exclusion>,
+) -> Result<(Cells, Vec<u16>)> {
     let catalogue = panel.catalogue();
-    let view = PanelView::new(panel)?;
+    let clock = std::time::Instant::now();
+    let lap = |what: &str| {
+        if std::env::var_os("FAZHI_TIMING").is_some() {
+            eprintln!("fazhi score:   cells/{what} at +{:.3} s", clock.elapsed().as_secs_f64());
+        }
+    };
     let n_rows = layout.n_rows();
     let n_cat = catalogue.indicators.len();
     let nu = layout.n_units;
@@ -326,13 +346,14 @@ pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excl
                         if col != u32::MAX {
                             let c = col as usize * n_rows + r;
                             *raw_p.0.add(c) = view.value[i];
-                            *flags_p.0.add(c) = if view.qualified[i] { QUALIFIED } else { 0 };
+                            *flags_p.0.add(c) = if view.qualified(i) { QUALIFIED } else { 0 };
                         }
                     }
                 }
             }
         });
     }
+    lap("scatter");
     let extra_raw = raw.split_off(n_k * n_rows);
     let extra_flags = flags.split_off(n_k * n_rows);
     let mut value = raw.clone();
@@ -346,13 +367,12 @@ pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excl
         }
     };
 
-    let attributes = |name: &str| -> Vec<f64> {
-        panel
-            .unit_codes()
-            .iter()
-            .map(|code| panel.units().and_then(|t| t.get(code)).and_then(|u| u.attribute(name)).unwrap_or(f64::NAN))
-            .collect()
+    let unit_rows: Vec<Option<&crate::model::Unit>> = match panel.units() {
+        Some(t) => panel.unit_codes().iter().map(|code| t.get(code)).collect(),
+        None => vec![None; nu],
     };
+    let attributes = |name: &str| -> Vec<f64> { unit_rows.iter().map(|u| u.and_then(|u| u.attribute(name)).unwrap_or(f64::NAN)).collect() };
+    lap("copy");
     let mut extra_qualified: Vec<(usize, usize)> = Vec::new();
     for (k, &ci) in layout.indicators.iter().enumerate() {
         let ci = ci as usize;
@@ -444,7 +464,8 @@ pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excl
         flags[k * n_rows + r] |= QUALIFIED;
     }
 
-    let mut carried = vec![0u8; n_k * n_rows];
+    lap("denominate");
+    let mut carried = if matches!(options.impute, Impute::CarryForward(_)) { vec![0u8; n_k * n_rows] } else { Vec::new() };
     match options.impute {
         Impute::None => {}
         Impute::CarryForward(max_back) => {
@@ -501,6 +522,7 @@ pub(crate) fn cells(panel: &Panel, layout: &Layout, options: &ScoreOptions, excl
         }
     }
     let normalised = vec![f64::NAN; n_k * n_rows];
+    lap("impute");
     Ok((Cells { raw, value, normalised, flags, carried }, observed))
 }
 

@@ -38,7 +38,7 @@ impl Scores {
     pub fn composite(&self) -> Result<DataFrame> {
         let nu = self.layout.n_units;
         let mut rows: Vec<usize> = self.selected_rows().collect();
-        rows.sort_by_key(|&r| (r / nu, if self.rank[r] == 0 { u32::MAX } else { self.rank[r] }, r % nu));
+        rows.sort_unstable_by_key(|&r| (r / nu, if self.rank[r] == 0 { u32::MAX } else { self.rank[r] }, r % nu));
         let reason: std::collections::HashMap<usize, &str> = self
             .excluded
             .iter()
@@ -144,7 +144,8 @@ impl Scores {
                         .iter()
                         .map(|x| {
                             let f = c.flags[at(x)];
-                            (f & IMPUTED != 0).then(|| self.layout.year_of(x.0 as usize) - i32::from(c.carried[at(x)]))
+                            (f & IMPUTED != 0)
+                                .then(|| self.layout.year_of(x.0 as usize) - i32::from(c.carried.get(at(x)).copied().unwrap_or(0)))
                         })
                         .collect::<Vec<_>>(),
                 ),

@@ -97,9 +97,10 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
         }
     };
     let catalogue = panel.catalogue();
-    let (layout, mut excluded) = engine::layout(panel, options)?;
+    let view = crate::analytics::PanelView::new(panel)?;
+    let (layout, mut excluded) = engine::layout(panel, &view, options)?;
     lap("layout");
-    let (mut cells, observed) = engine::cells(panel, &layout, options, &mut excluded)?;
+    let (mut cells, observed) = engine::cells(panel, &view, &layout, options, &mut excluded)?;
     lap("cells");
     let sets = engine::sets(&layout, options.scope);
     let norm = engine::normalise(panel, &layout, &sets, &mut cells, options, &mut excluded)?;

@@ -176,8 +176,8 @@ impl<'p> Prepared<'p> {
         for &imp in &impute {
             let opts = ScoreOptions { years: Some(vec![options.year]), impute: imp, ..options.score.clone() };
             let mut excluded = Vec::new();
-            let (full_layout, _) = engine::layout(panel, &opts)?;
-            let (cells, observed) = engine::cells(panel, &full_layout, &opts, &mut excluded)?;
+            let (full_layout, _) = engine::layout(panel, &view, &opts)?;
+            let (cells, observed) = engine::cells(panel, &view, &full_layout, &opts, &mut excluded)?;
             // Slice the year out: a one-year layout, so each draw works on units × indicators only.
             let yi = full_layout
                 .years
@@ -197,7 +197,7 @@ impl<'p> Prepared<'p> {
                 value: slice(&cells.value),
                 normalised: vec![f64::NAN; n_k * nu],
                 flags: slice_u8(&cells.flags),
-                carried: slice_u8(&cells.carried),
+                carried: if cells.carried.is_empty() { Vec::new() } else { slice_u8(&cells.carried) },
             };
             let observed = observed[yi * nu..(yi + 1) * nu].to_vec();
             let layout = Layout { years: vec![options.year], selected: vec![true], ..full_layout };
@@ -210,7 +210,7 @@ impl<'p> Prepared<'p> {
             let mut intervals = Vec::new();
             if options.intervals {
                 for r in 0..view.len() {
-                    if view.year[r] != options.year || !view.qualified[r] {
+                    if view.year[r] != options.year || !view.qualified(r) {
                         continue;
                     }
                     let ci = view.indicator[r] as usize;
