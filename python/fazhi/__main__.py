@@ -63,6 +63,7 @@ def _write_scorecards(  # type: ignore[no-untyped-def]
     diagnostics,
     lang: str,
     data_note: str | None,
+    uncertainty=None,
 ) -> list[Path]:
     import fazhi.report
 
@@ -73,6 +74,7 @@ def _write_scorecards(  # type: ignore[no-untyped-def]
         gaps=gaps,
         changes=changes,
         diagnostics=diagnostics,
+        uncertainty=uncertainty,
         lang=lang,
         data_note=data_note,
     )
@@ -84,6 +86,7 @@ def _write_scorecards(  # type: ignore[no-untyped-def]
         gaps=gaps,
         changes=changes,
         diagnostics=diagnostics,
+        uncertainty=uncertainty,
         lang=lang,
         data_note=data_note,
     )
@@ -97,9 +100,8 @@ def _demo(args: argparse.Namespace) -> int:
     catalogue = fazhi.Catalogue.default()
     print(catalogue)
     print()
-    seeds = Path(data).parent.parent / "shared" / "seeds"
-    report = data / "seed" / "sikeshu_2023.txt"
-    source = report if report.is_file() else seeds
+    # The real report text (a copy of the 2023 report of 四棵树镇, kept with the test data).
+    source = Path(data).parent / "tests" / "data" / "reports" / "sikeshu_2023.txt"
     if source.exists():
         extraction = fazhi.extract(source, unit="四棵树镇", year=2023, catalogue=catalogue, progress=False)
         print(
@@ -168,6 +170,15 @@ def _demo(args: argparse.Namespace) -> int:
     note = "SYNTHETIC demo county (合成…): invented numbers for trying fazhi out; do not cite them"
     print(f"== SYNTHETIC demo county: composite scores and ranks, {latest} ({scores})")
     _print_frame(_ranking_table(scores, latest), args.rows)
+    u = demo.uncertainty(latest, draws=1000, seed=1, normalise=["minmax", "rank"], progress=False)
+    print(
+        f"-- how sure are these ranks? {u.completed} draws: weights × U(0.75, 1.25), min-max or rank "
+        "normalisation, interval values (90余 …) drawn inside their intervals"
+    )
+    _print_frame(
+        u.ranks.select("unit", "name", "nominal_rank", "median_rank", "rank_p05", "rank_p95", "p_rank_le_3"),
+        args.rows,
+    )
     files = _write_scorecards(
         scores,
         Path(args.out),
@@ -179,6 +190,7 @@ def _demo(args: argparse.Namespace) -> int:
         diagnostics=flags,
         lang=args.lang,
         data_note=note,
+        uncertainty=u,
     )
     print("-- scorecards written: " + ", ".join(str(f) for f in files))
     print()

@@ -124,7 +124,15 @@ impl<'a> PanelView<'a> {
         let mut start = 0;
         while start < self.unit.len() {
             let u = self.unit[start];
-            let end = start + self.unit[start..].partition_point(|&x| x == u);
+            // Gallop, then bisect inside the last step: blocks are short, so this stays in cache.
+            let rest = &self.unit[start..];
+            let mut step = 1;
+            while step < rest.len() && rest[step] == u {
+                step *= 2;
+            }
+            let lo = step / 2;
+            let hi = step.min(rest.len());
+            let end = start + lo + rest[lo..hi].partition_point(|&x| x == u);
             blocks.push((start, end));
             start = end;
         }

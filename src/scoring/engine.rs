@@ -84,9 +84,13 @@ impl Layout {
 /// The cells: reported values, the values that are normalised, flags and normalised scores.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Cells {
-    /// Reported point value (NaN when missing).
+    /// Reported point values of the columns listed in `raw_cols` (NaN when missing); see
+    /// [`Cells::reported`].
     #[serde(with = "super::nan_serde")]
     pub raw: Vec<f64>,
+    /// Per scored column: its block in `raw`, or `u32::MAX` when the reported value is the
+    /// scored value (NaN where imputed).
+    pub raw_cols: Vec<u32>,
     /// After denominating, imputing and winsorising (NaN when not scored).
     #[serde(with = "super::nan_serde")]
     pub value: Vec<f64>,
@@ -96,6 +100,19 @@ pub(crate) struct Cells {
     /// Years back the value was carried from (0 when not carried); empty unless imputing by
     /// carrying forward.
     pub carried: Vec<u8>,
+}
+
+impl Cells {
+    /// The reported point value of column k in row r (NaN when not reported).
+    pub fn reported(&self, k: usize, r: usize, n_rows: usize) -> f64 {
+        match self.raw_cols[k] {
+            u32::MAX => {
+                let i = k * n_rows + r;
+                if self.flags[i] & IMPUTED != 0 { f64::NAN } else { self.value[i] }
+            }
+            b => self.raw[b as usize * n_rows + r],
+        }
+    }
 }
 
 /// Per-row (unit-year) results.
@@ -356,11 +373,42 @@ pub(crate) fn cells(
     lap("scatter");
     let extra_raw = raw.split_off(n_k * n_rows);
     let extra_flags = flags.split_off(n_k * n_rows);
-    let mut value = raw.clone();
+    // The scored values start as the reported ones, in place. Reported values are kept apart
+    // only where they will differ: denominated columns, columns that are denominators, and every
+    // column when winsorising.
+    let mut keep = vec![options.winsorise.is_some(); n_k];
+    if options.denominate {
+        for (k, &ci) in layout.indicators.iter().enumerate() {
+            match &catalogue.indicators[ci as usize].denominator {
+                Some(Denominator::Attribute { .. }) => keep[k] = true,
+                Some(Denominator::Indicator { indicator }) => {
+                    keep[k] = true;
+                    if let Some(di) = catalogue.resolve(indicator)
+                        && (col_of[di] as usize) < n_k
+                    {
+                        keep[col_of[di] as usize] = true;
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    let mut raw_cols = vec![u32::MAX; n_k];
+    let mut kept: Vec<f64> = Vec::with_capacity(keep.iter().filter(|k| **k).count() * n_rows);
+    for k in (0..n_k).filter(|&k| keep[k]) {
+        raw_cols[k] = (kept.len() / n_rows) as u32;
+        kept.extend_from_slice(&raw[k * n_rows..(k + 1) * n_rows]);
+    }
+    let mut value = raw;
+    let raw = kept;
+    let reported = |k: usize| -> &[f64] {
+        let b = raw_cols[k] as usize;
+        &raw[b * n_rows..(b + 1) * n_rows]
+    };
     let column = |ci: usize| -> (&[f64], &[u8]) {
         let c = col_of[ci] as usize;
         if c < n_k {
-            (&raw[c * n_rows..(c + 1) * n_rows], &flags[c * n_rows..(c + 1) * n_rows])
+            (reported(c), &flags[c * n_rows..(c + 1) * n_rows])
         } else {
             let c = c - n_k;
             (&extra_raw[c * n_rows..(c + 1) * n_rows], &extra_flags[c * n_rows..(c + 1) * n_rows])
@@ -377,10 +425,10 @@ pub(crate) fn cells(
     for (k, &ci) in layout.indicators.iter().enumerate() {
         let ci = ci as usize;
         let ind = &catalogue.indicators[ci];
-        let src = &raw[k * n_rows..(k + 1) * n_rows];
         let out = &mut value[k * n_rows..(k + 1) * n_rows];
         match (&ind.denominator, options.denominate) {
             (Some(Denominator::Attribute { attribute, per }), true) => {
+                let src = reported(k);
                 let attr = attributes(attribute);
                 let mut missing = Vec::new();
                 for r in 0..n_rows {
@@ -424,6 +472,7 @@ pub(crate) fn cells(
                 let di = catalogue
                     .resolve(indicator)
                     .ok_or_else(|| Error::InvalidArgument(format!("{}'s denominator {indicator:?} is not in the catalogue", ind.code)))?;
+                let src = reported(k);
                 let (den, den_flags) = column(di);
                 for r in 0..n_rows {
                     let x = src[r];
@@ -523,7 +572,7 @@ pub(crate) fn cells(
     }
     let normalised = vec![f64::NAN; n_k * n_rows];
     lap("impute");
-    Ok((Cells { raw, value, normalised, flags, carried }, observed))
+    Ok((Cells { raw, raw_cols, value, normalised, flags, carried }, observed))
 }
 
 /// A group median needs at least this many reporting units.

@@ -90,6 +90,7 @@ impl Scores {
         let rows: Vec<usize> = self.selected_rows().collect();
         let n = rows.len() * n_d;
         let cells = || rows.iter().flat_map(|&r| (0..n_d).map(move |d| (r, d)));
+        let dim_rank = self.dimension_ranks();
         Ok(DataFrame::new(
             n,
             vec![
@@ -100,7 +101,7 @@ impl Scores {
                     cells().map(|(_, d)| self.names.dimensions[self.layout.dims[d] as usize].0.as_str()).collect::<Vec<_>>(),
                 ),
                 float_column("score", cells().map(|(r, d)| self.rows.dim_score[d * n_rows + r]).collect()),
-                opt_u32("rank", cells().map(|(r, d)| self.dim_rank[d * n_rows + r])),
+                opt_u32("rank", cells().map(|(r, d)| dim_rank[d * n_rows + r])),
                 float_column("coverage", cells().map(|(r, d)| self.rows.dim_cov[d * n_rows + r]).collect()),
             ],
         )?)
@@ -118,7 +119,7 @@ impl Scores {
             .flat_map(|r| (0..n_k).map(move |k| (r as u32, k as u16)))
             .filter(|&(r, k)| {
                 let i = k as usize * n_rows + r as usize;
-                !c.raw[i].is_nan() || !c.value[i].is_nan()
+                !c.reported(k as usize, r as usize, n_rows).is_nan() || !c.value[i].is_nan()
             })
             .collect();
         let at = |&(r, k): &(u32, u16)| k as usize * n_rows + r as usize;
@@ -133,7 +134,7 @@ impl Scores {
                 Column::new("year".into(), cells.iter().map(|&(r, _)| self.layout.year_of(r as usize)).collect::<Vec<_>>()),
                 Column::new("indicator".into(), cells.iter().map(|&(_, k)| code(k)).collect::<Vec<_>>()),
                 Column::new("dimension".into(), cells.iter().map(|&(_, k)| dim(k)).collect::<Vec<_>>()),
-                float_column("raw", cells.iter().map(|x| c.raw[at(x)]).collect()),
+                float_column("raw", cells.iter().map(|&(r, k)| c.reported(k as usize, r as usize, n_rows)).collect()),
                 float_column("value", cells.iter().map(|x| c.value[at(x)]).collect()),
                 float_column("normalised", cells.iter().map(|x| c.normalised[at(x)]).collect()),
                 Column::new("effective_weight".into(), effective.iter().map(|e| e.0).collect::<Vec<_>>()),

@@ -81,8 +81,6 @@ pub struct Scores {
     rank: Vec<u32>,
     dense_rank: Vec<u32>,
     group_rank: Vec<u32>,
-    /// Per dimension and row (`d · n_rows + r`): rank of the dimension score (0 = none).
-    dim_rank: Vec<u32>,
 }
 
 /// Scores every unit of the selected years (METHODOLOGY §6–7); see [`ScoreOptions`].
@@ -113,7 +111,6 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
     let mut rank = vec![0u32; n_rows];
     let mut dense_rank = vec![0u32; n_rows];
     let mut group_rank = vec![0u32; n_rows];
-    let mut dim_rank = vec![0u32; layout.dims.len() * n_rows];
     for (yi, &year) in layout.years.iter().enumerate() {
         if !layout.selected[yi] {
             continue;
@@ -135,15 +132,6 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
             let (r, _) = engine::rank(&rows.score, m);
             for (i, &row) in m.iter().enumerate() {
                 group_rank[row as usize] = r[i];
-            }
-        }
-        let per_dim: Vec<Vec<u32>> = (0..layout.dims.len())
-            .into_par_iter()
-            .map(|d| engine::rank(&rows.dim_score[d * n_rows..(d + 1) * n_rows], &year_rows).0)
-            .collect();
-        for (d, r) in per_dim.into_iter().enumerate() {
-            for (i, &row) in year_rows.iter().enumerate() {
-                dim_rank[d * n_rows + row as usize] = r[i];
             }
         }
         // Units not ranked this year, with the reason.
@@ -198,7 +186,6 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
         rank,
         dense_rank,
         group_rank,
-        dim_rank,
     })
 }
 
@@ -276,6 +263,28 @@ impl Scores {
                 c.map(|c| (self.names.indicators[self.layout.indicators[k] as usize].0.clone(), c))
             })
             .collect())
+    }
+
+    /// Ranks of the dimension scores (`d · n_rows + r`, 0 = none), per scored year; computed when
+    /// a frame needs them.
+    pub(crate) fn dimension_ranks(&self) -> Vec<u32> {
+        let n_rows = self.layout.n_rows();
+        let nu = self.layout.n_units;
+        let n_d = self.layout.dims.len();
+        let mut out = vec![0u32; n_d * n_rows];
+        let tasks: Vec<(usize, usize)> =
+            (0..self.layout.years.len()).filter(|&yi| self.layout.selected[yi]).flat_map(|yi| (0..n_d).map(move |d| (yi, d))).collect();
+        let ranked: Vec<Vec<u32>> = tasks
+            .par_iter()
+            .map(|&(yi, d)| {
+                let rows: Vec<u32> = ((yi * nu) as u32..((yi + 1) * nu) as u32).collect();
+                engine::rank(&self.rows.dim_score[d * n_rows..(d + 1) * n_rows], &rows).0
+            })
+            .collect();
+        for (&(yi, d), r) in tasks.iter().zip(ranked) {
+            out[d * n_rows + yi * nu..d * n_rows + (yi + 1) * nu].copy_from_slice(&r);
+        }
+        out
     }
 
     /// (effective weight, contribution) of scored indicator k in row r.

@@ -192,8 +192,11 @@ impl<'p> Prepared<'p> {
             let slice_u8 = |v: &Vec<u8>| -> Vec<u8> {
                 (0..n_k).flat_map(|k| v[k * n_rows + yi * nu..k * n_rows + (yi + 1) * nu].iter().copied()).collect()
             };
+            let reported: Vec<f64> =
+                (0..n_k).flat_map(|k| (yi * nu..(yi + 1) * nu).map(move |r| (k, r))).map(|(k, r)| cells.reported(k, r, n_rows)).collect();
             let cells = Cells {
-                raw: slice(&cells.raw),
+                raw: reported,
+                raw_cols: (0..n_k as u32).collect(),
                 value: slice(&cells.value),
                 normalised: vec![f64::NAN; n_k * nu],
                 flags: slice_u8(&cells.flags),
