@@ -11,6 +11,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use fazhi::analytics::{ChangeOptions, GapOptions, changes, gaps};
 use fazhi::model::{Catalogue, Targets, Unit, Units};
 use fazhi::scoring::{ScoreOptions, score};
+use fazhi::uncertainty::{UncertaintyOptions, uncertainty};
 use fazhi::{Panel, PanelOptions};
 use polars::prelude::*;
 
@@ -27,6 +28,12 @@ fn mix(mut z: u64) -> u64 {
 /// A long frame of synthetic values for `units` units (codes SYN000001…), 10 years, every
 /// catalogue indicator; counts are whole numbers, percents lie in [0, 100].
 fn synthetic_frame(units: usize, catalogue: &Catalogue) -> DataFrame {
+    synthetic_frame_sized(units, catalogue, YEARS, catalogue.indicators.len())
+}
+
+/// As [`synthetic_frame`], for `years` years (ending in 2024) and the first `indicators`
+/// indicators; about one count in six is written "N余" (an interval), as reports do.
+fn synthetic_frame_sized(units: usize, catalogue: &Catalogue, years: i32, indicators: usize) -> DataFrame {
     let n_ind = catalogue.indicators.len();
     let mut unit = Vec::new();
     let mut year = Vec::new();
@@ -34,8 +41,8 @@ fn synthetic_frame(units: usize, catalogue: &Catalogue) -> DataFrame {
     let mut value = Vec::new();
     for u in 0..units {
         let code = format!("SYN{u:06}");
-        for y in 0..YEARS {
-            for (k, ind) in catalogue.indicators.iter().enumerate() {
+        for y in 0..years {
+            for (k, ind) in catalogue.indicators.iter().enumerate().take(indicators) {
                 let h = mix((u * n_ind * 16 + y as usize * n_ind + k) as u64);
                 if h % 100 < 5 {
                     continue; // missing cell
@@ -47,9 +54,13 @@ fn synthetic_frame(units: usize, catalogue: &Catalogue) -> DataFrame {
                     _ => ((h >> 8) % 500) as f64,
                 };
                 unit.push(code.clone());
-                year.push(2015 + y);
+                year.push(2015 + YEARS - years + y);
                 indicator.push(ind.code.clone());
-                value.push(x);
+                value.push(if ind.measure == fazhi::model::Measure::Count && x >= 10.0 && h % 6 == 0 {
+                    format!("{x}余")
+                } else {
+                    format!("{x}")
+                });
             }
         }
     }
@@ -134,5 +145,26 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Rank intervals: 1,000 full-pipeline draws for one year (weights, intervals).
+fn bench_uncertainty(c: &mut Criterion) {
+    let catalogue = Catalogue::default_catalogue();
+    let mut group = c.benchmark_group("uncertainty");
+    group.sample_size(10);
+    let sizes: Vec<(usize, usize)> = std::env::var("FAZHI_BENCH_DRAWS_UNITS")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).map(|u: usize| (u, if u > 10_000 { 40 } else { 30 })).collect())
+        .unwrap_or_else(|| vec![(5_000, 30), (38_602, 40)]);
+    for (units, indicators) in sizes {
+        let frame = synthetic_frame_sized(units, &catalogue, 1, indicators);
+        let panel = Panel::from_frame(&frame, catalogue.clone(), Some(synthetic_units(units)), &PanelOptions::default()).expect("valid");
+        let options = UncertaintyOptions { draws: 1000, ..UncertaintyOptions::new(2024) };
+        group.throughput(Throughput::Elements(1000));
+        group.bench_with_input(BenchmarkId::new(format!("draws_1000_x{indicators}"), units), &panel, |b, p| {
+            b.iter(|| uncertainty(black_box(p), &options, &mut |_, _| true).expect("draws"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_uncertainty);
 criterion_main!(benches);

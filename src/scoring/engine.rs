@@ -333,7 +333,7 @@ pub(crate) fn cells(
             n_cols += 1;
         }
     }
-    let mut raw = vec![f64::NAN; n_cols * n_rows];
+    let mut raw = nan_filled(n_cols * n_rows);
     let mut flags = vec![0u8; n_cols * n_rows];
     let mut observed = vec![0u16; n_rows];
     {
@@ -570,9 +570,18 @@ pub(crate) fn cells(
             });
         }
     }
-    let normalised = vec![f64::NAN; n_k * n_rows];
+    let normalised = nan_filled(n_k * n_rows);
     lap("impute");
     Ok((Cells { raw, raw_cols, value, normalised, flags, carried }, observed))
+}
+
+/// A vector of n NaNs, filled by all threads: for the large columns, first-touch page faults
+/// cost as much as the filling, and they run in parallel this way.
+pub(crate) fn nan_filled(n: usize) -> Vec<f64> {
+    if n < 1 << 20 {
+        return vec![f64::NAN; n];
+    }
+    (0..n).into_par_iter().map(|_| f64::NAN).collect()
 }
 
 /// A group median needs at least this many reporting units.

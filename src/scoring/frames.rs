@@ -61,12 +61,22 @@ impl Scores {
             (g != u32::MAX).then(|| self.layout.group_names[g as usize].as_str())
         };
         let n = rows.len();
+        // The three text columns are the costly ones; build them side by side.
+        let (unit, (name, grp)) = rayon::join(
+            || Column::new("unit".into(), rows.iter().map(|&r| self.names.units[r % nu].as_str()).collect::<Vec<_>>()),
+            || {
+                rayon::join(
+                    || Column::new("name".into(), rows.iter().map(|&r| self.names.unit_names[r % nu].as_deref()).collect::<Vec<_>>()),
+                    || Column::new("group".into(), rows.iter().map(|&r| group(r)).collect::<Vec<_>>()),
+                )
+            },
+        );
         let df = DataFrame::new(
             n,
             vec![
-                Column::new("unit".into(), rows.iter().map(|&r| self.names.units[r % nu].as_str()).collect::<Vec<_>>()),
-                Column::new("name".into(), rows.iter().map(|&r| self.names.unit_names[r % nu].as_deref()).collect::<Vec<_>>()),
-                Column::new("group".into(), rows.iter().map(|&r| group(r)).collect::<Vec<_>>()),
+                unit,
+                name,
+                grp,
                 Column::new("year".into(), rows.iter().map(|&r| self.layout.year_of(r)).collect::<Vec<_>>()),
                 float_column("score", rows.iter().map(|&r| self.rows.score[r]).collect()),
                 opt_u32("rank", rows.iter().map(|&r| self.rank[r])),

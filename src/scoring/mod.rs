@@ -13,7 +13,7 @@
 //! assert_eq!(composite.height(), 14);
 //! // Contributions sum to the composite (arithmetic aggregation).
 //! let first = scores.explain("SYN01", 2024).unwrap();
-//! assert!((first.iter().map(|c| c.1).sum::<f64>() - scores.score_of("SYN01", 2024).unwrap()).abs() < 1e-9);
+//! assert!((first.iter().map(|c| c.1).sum::<f64>() - scores.score_of("SYN01", 2024).unwrap().unwrap()).abs() < 1e-9);
 //! ```
 
 pub(crate) mod engine;

@@ -272,11 +272,18 @@ def test_bad_targets_name_the_row(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the command and the README
 
 
-def test_demo_command_runs(root: Path) -> None:
+def test_demo_command_runs(root: Path, tmp_path: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "fazhi", "demo"], capture_output=True, text=True, cwd=root, check=True
+        [sys.executable, "-m", "fazhi", "demo", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        check=True,
     )
     assert "REAL: 2023 report of 四棵树镇" in out.stdout
+    assert "REAL: extracted from the 2023 report of 四棵树镇" in out.stdout
+    assert "how sure are these ranks?" in out.stdout
+    assert (tmp_path / "demo_scorecard.xlsx").is_file() and (tmp_path / "demo_scorecard.html").is_file()
     assert "SYNTHETIC: demo county" in out.stdout
     assert "1060多份" in out.stdout
     assert "rate_mismatch" in out.stdout and "ratio_above_100" in out.stdout
