@@ -111,3 +111,33 @@ fn spreadsheet_panel_keeps_row_numbers_and_reports_bad_cells() {
         .unwrap_err();
     assert!(e.to_string().contains("Sheet9") && e.to_string().contains("数据"), "{e}");
 }
+
+/// The workbook's structure on the demo data — sheet names and each sheet's header rows — kept
+/// as an insta snapshot (tests/snapshots/), so a change to the scorecard shows up in review.
+#[test]
+fn workbook_structure_snapshot() {
+    let panel = demo();
+    let scores = score(&panel, &ScoreOptions::default()).unwrap();
+    let targets = Targets::read(format!("{DEMO}/targets.csv"), panel.catalogue(), None).unwrap();
+    let g = gaps(&panel, &targets, &GapOptions::default()).unwrap();
+    let c = changes(&panel, &ChangeOptions::default()).unwrap();
+    let d = diagnostics(&panel, &DiagnosticOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("card.xlsx");
+    Scorecard { gaps: Some(&g), changes: Some(&c), diagnostics: Some(&d), ..Scorecard::new(&scores) }.write_xlsx(&path).unwrap();
+    let mut book = open_workbook_auto(&path).unwrap();
+    let mut structure = Vec::new();
+    for name in book.sheet_names().to_vec() {
+        let range = book.worksheet_range(&name).unwrap();
+        // The first cell of the sheet (its title) and every row that looks like a table header.
+        let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(text).collect()).collect();
+        let headers: Vec<String> = rows
+            .iter()
+            .filter(|r| r.iter().filter(|c| !c.is_empty()).count() >= 3 && r.iter().all(|c| c.parse::<f64>().is_err()))
+            .take(3)
+            .map(|r| r.iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join(" | "))
+            .collect();
+        structure.push(format!("{name} ({} rows): {}", rows.len(), headers.join(" // ")));
+    }
+    insta::assert_yaml_snapshot!(structure);
+}

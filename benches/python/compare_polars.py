@@ -201,19 +201,21 @@ def run_score_part(part: str, data: str, units_path: str, repeat: int) -> dict:
         panel = fazhi.Panel(df, units=units)
         times["panel"] = [time.perf_counter() - t0]
         assert panel.rejected.height == 0, panel.rejected.head()
+
+    def run() -> pl.DataFrame:
+        return polars_score(df, units) if part == "polars" else panel.score().composite
+
+    # Timed runs without the memory sampler (its polling thread would take CPU from the work),
+    # then one run under the sampler for the peak memory of the step.
     for _ in range(repeat):
-        with PeakRss() as mem:
-            t0 = time.perf_counter()
-            if part == "polars":
-                out = polars_score(df, units)
-            else:
-                scores = panel.score()
-                out = scores.composite
-            times.setdefault("score", []).append(time.perf_counter() - t0)
-        peaks.append(mem.peak - mem.start)
+        t0 = time.perf_counter()
+        out = run()
+        times.setdefault("score", []).append(time.perf_counter() - t0)
         del out
-        if part == "fazhi":
-            del scores
+    with PeakRss() as mem:
+        out = run()
+    peaks.append(mem.peak - mem.start)
+    del out
     if part == "polars":
         out = polars_score(df, units)
     else:

@@ -88,6 +88,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("name", "乡镇（街道）", "Township"),
     ("group", "所属县", "County"),
     ("score", "综合得分", "Score"),
+    ("dimension_score", "维度得分", "Dimension score"),
     ("rank", "排名", "Rank"),
     ("dense_rank", "密集排名", "Dense rank"),
     ("group_rank", "县内排名", "Rank in county"),

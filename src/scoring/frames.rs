@@ -4,8 +4,10 @@ use polars::prelude::*;
 
 use super::Scores;
 use super::engine::{GROUP_MEDIAN, IMPUTED, QUALIFIED, WINSORISED};
+use crate::analytics::category_column;
 use crate::error::{Error, Result};
 use crate::panel::float_column;
+use rayon::prelude::*;
 
 fn opt_u32(name: &str, v: impl Iterator<Item = u32>) -> Column {
     v.map(|x| (x > 0).then_some(x)).collect::<UInt32Chunked>().with_name(name.into()).into_column()
@@ -134,46 +136,56 @@ impl Scores {
             .collect();
         let at = |&(r, k): &(u32, u16)| k as usize * n_rows + r as usize;
         let n = cells.len();
-        let effective: Vec<(Option<f64>, Option<f64>)> = cells.iter().map(|&(r, k)| self.effective(k as usize, r as usize)).collect();
-        let code = |k: u16| self.names.indicators[self.layout.indicators[k as usize] as usize].0.as_str();
-        let dim = |k: u16| self.names.dimensions[self.layout.dims[self.layout.ind_dim[k as usize] as usize] as usize].0.as_str();
-        Ok(DataFrame::new(
-            n,
-            vec![
-                Column::new("unit".into(), cells.iter().map(|&(r, _)| self.names.units[r as usize % nu].as_str()).collect::<Vec<_>>()),
-                Column::new("year".into(), cells.iter().map(|&(r, _)| self.layout.year_of(r as usize)).collect::<Vec<_>>()),
-                Column::new("indicator".into(), cells.iter().map(|&(_, k)| code(k)).collect::<Vec<_>>()),
-                Column::new("dimension".into(), cells.iter().map(|&(_, k)| dim(k)).collect::<Vec<_>>()),
-                float_column("raw", cells.iter().map(|&(r, k)| c.reported(k as usize, r as usize, n_rows)).collect()),
-                float_column("value", cells.iter().map(|x| c.value[at(x)]).collect()),
-                float_column("normalised", cells.iter().map(|x| c.normalised[at(x)]).collect()),
-                Column::new("effective_weight".into(), effective.iter().map(|e| e.0).collect::<Vec<_>>()),
-                Column::new("contribution".into(), effective.iter().map(|e| e.1).collect::<Vec<_>>()),
-                Column::new(
+        let code = |k: usize| self.names.indicators[self.layout.indicators[k] as usize].0.as_str();
+        let dim = |k: usize| self.names.dimensions[self.layout.dims[self.layout.ind_dim[k] as usize] as usize].0.as_str();
+        let unit_dict: Vec<&str> = self.names.units.iter().map(String::as_str).collect();
+        let ind_dict: Vec<&str> = (0..n_k).map(code).collect();
+        let dim_dict: Vec<&str> = (0..n_k).map(dim).collect();
+        // Text columns are gathered from small dictionaries; the columns are built side by side.
+        type Build<'b> = Box<dyn Fn() -> Result<Column> + Sync + 'b>;
+        let builders: Vec<Build<'_>> = vec![
+            Box::new(|| category_column("unit", &unit_dict, cells.iter().map(|&(r, _)| Some((r as usize % nu) as IdxSize)))),
+            Box::new(|| Ok(Column::new("year".into(), cells.iter().map(|&(r, _)| self.layout.year_of(r as usize)).collect::<Vec<_>>()))),
+            Box::new(|| category_column("indicator", &ind_dict, cells.iter().map(|&(_, k)| Some(k as IdxSize)))),
+            Box::new(|| category_column("dimension", &dim_dict, cells.iter().map(|&(_, k)| Some(k as IdxSize)))),
+            Box::new(|| Ok(float_column("raw", cells.iter().map(|&(r, k)| c.reported(k as usize, r as usize, n_rows)).collect()))),
+            Box::new(|| Ok(float_column("value", cells.iter().map(|x| c.value[at(x)]).collect()))),
+            Box::new(|| Ok(float_column("normalised", cells.iter().map(|x| c.normalised[at(x)]).collect()))),
+            Box::new(|| {
+                let w = cells.iter().map(|&(r, k)| self.effective(k as usize, r as usize).0.unwrap_or(f64::NAN)).collect();
+                Ok(float_column("effective_weight", w))
+            }),
+            Box::new(|| {
+                let w = cells.iter().map(|&(r, k)| self.effective(k as usize, r as usize).1.unwrap_or(f64::NAN)).collect();
+                Ok(float_column("contribution", w))
+            }),
+            Box::new(|| {
+                Ok(Column::new(
                     "imputed_from_year".into(),
                     cells
                         .iter()
                         .map(|x| {
-                            let f = c.flags[at(x)];
-                            (f & IMPUTED != 0)
+                            (c.flags[at(x)] & IMPUTED != 0)
                                 .then(|| self.layout.year_of(x.0 as usize) - i32::from(c.carried.get(at(x)).copied().unwrap_or(0)))
                         })
                         .collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "imputation".into(),
-                    cells
-                        .iter()
-                        .map(|x| {
-                            let f = c.flags[at(x)];
-                            (f & IMPUTED != 0).then_some(if f & GROUP_MEDIAN != 0 { "group_median" } else { "carry_forward" })
-                        })
-                        .collect::<Vec<_>>(),
-                ),
-                Column::new("winsorised".into(), cells.iter().map(|x| c.flags[at(x)] & WINSORISED != 0).collect::<Vec<_>>()),
-                Column::new("qualified".into(), cells.iter().map(|x| c.flags[at(x)] & QUALIFIED != 0).collect::<Vec<_>>()),
-            ],
-        )?)
+                ))
+            }),
+            Box::new(|| {
+                category_column(
+                    "imputation",
+                    &["carry_forward", "group_median"],
+                    cells.iter().map(|x| {
+                        let f = c.flags[at(x)];
+                        (f & IMPUTED != 0).then_some(IdxSize::from(f & GROUP_MEDIAN != 0))
+                    }),
+                )
+            }),
+            Box::new(|| Ok(Column::new("winsorised".into(), cells.iter().map(|x| c.flags[at(x)] & WINSORISED != 0).collect::<Vec<_>>()))),
+            Box::new(|| Ok(Column::new("qualified".into(), cells.iter().map(|x| c.flags[at(x)] & QUALIFIED != 0).collect::<Vec<_>>()))),
+        ];
+        let columns = builders.par_iter().map(|b| b()).collect::<Result<Vec<_>>>()?;
+        Ok(DataFrame::new(n, columns)?)
     }
 
     /// What was left out and why: unit, year, indicator, dimension, level, reason, detail.

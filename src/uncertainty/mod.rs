@@ -282,7 +282,15 @@ impl<'p> Prepared<'p> {
                 *w *= 1.0 - delta + 2.0 * delta * uniform(rng);
             }
         }
-        let mut cells = base.cells.clone();
+        // Only what a draw changes is copied: the values (intervals) and the flags (winsorising).
+        let mut cells = Cells {
+            raw: Vec::new(),
+            raw_cols: vec![u32::MAX; base.cells.raw_cols.len()],
+            value: base.cells.value.clone(),
+            normalised: vec![f64::NAN; base.cells.value.len()],
+            flags: base.cells.flags.clone(),
+            carried: Vec::new(),
+        };
         if let Some(rng) = values {
             for &(c, lo, hi, factor) in &base.intervals {
                 cells.value[c as usize] = (lo + (hi - lo) * uniform(rng)) * factor;
@@ -443,31 +451,50 @@ impl Uncertainty {
             s95: f64,
             ranked: u32,
         }
+        // Gather each unit's draws in blocks of units, reading every draw's ranks contiguously.
+        const BLOCK: usize = 256;
         let rows: Vec<Row> = (0..n_units)
+            .step_by(BLOCK)
+            .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|u| {
-                let mut ranks: Vec<f64> = ok.iter().filter(|d| d.ranks[u] > 0).map(|d| f64::from(d.ranks[u])).collect();
-                let mut scores: Vec<f64> = ok.iter().map(|d| f64::from(d.scores[u])).filter(|x| !x.is_nan()).collect();
-                ranks.sort_by(f64::total_cmp);
-                scores.sort_by(f64::total_cmp);
-                let q = |v: &[f64], p: f64| if v.is_empty() { f64::NAN } else { engine::quantile(v, p) };
-                let share = |k: u32| {
-                    if ok.is_empty() {
-                        f64::NAN
-                    } else {
-                        ok.iter().filter(|d| d.ranks[u] > 0 && d.ranks[u] <= k).count() as f64 / ok.len() as f64
+            .flat_map_iter(|u0| {
+                let u1 = (u0 + BLOCK).min(n_units);
+                let mut ranks: Vec<Vec<f64>> = vec![Vec::with_capacity(ok.len()); u1 - u0];
+                let mut scores: Vec<Vec<f64>> = vec![Vec::with_capacity(ok.len()); u1 - u0];
+                for d in &ok {
+                    for (i, (&r, &s)) in d.ranks[u0..u1].iter().zip(&d.scores[u0..u1]).enumerate() {
+                        if r > 0 {
+                            ranks[i].push(f64::from(r));
+                        }
+                        if !s.is_nan() {
+                            scores[i].push(f64::from(s));
+                        }
                     }
-                };
-                Row {
-                    med: q(&ranks, 0.5),
-                    p05: q(&ranks, 0.05),
-                    p95: q(&ranks, 0.95),
-                    top: self.top.iter().map(|&k| share(k)).collect(),
-                    s05: q(&scores, 0.05),
-                    s50: q(&scores, 0.5),
-                    s95: q(&scores, 0.95),
-                    ranked: ranks.len() as u32,
                 }
+                let top = &self.top;
+                let n_ok = ok.len();
+                ranks
+                    .into_iter()
+                    .zip(scores)
+                    .map(move |(mut ranks, mut scores)| {
+                        ranks.sort_by(f64::total_cmp);
+                        scores.sort_by(f64::total_cmp);
+                        let q = |v: &[f64], p: f64| if v.is_empty() { f64::NAN } else { engine::quantile(v, p) };
+                        // Ranks are sorted, so the count of draws with rank ≤ k is a partition point.
+                        let share =
+                            |k: u32| if n_ok == 0 { f64::NAN } else { ranks.partition_point(|&r| r <= f64::from(k)) as f64 / n_ok as f64 };
+                        Row {
+                            med: q(&ranks, 0.5),
+                            p05: q(&ranks, 0.05),
+                            p95: q(&ranks, 0.95),
+                            top: top.iter().map(|&k| share(k)).collect(),
+                            s05: q(&scores, 0.05),
+                            s50: q(&scores, 0.5),
+                            s95: q(&scores, 0.95),
+                            ranked: ranks.len() as u32,
+                        }
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect();
         let mut order: Vec<usize> = (0..n_units).collect();
