@@ -205,17 +205,18 @@ def run_score_part(part: str, data: str, units_path: str, repeat: int) -> dict:
     def run() -> pl.DataFrame:
         return polars_score(df, units) if part == "polars" else panel.score().composite
 
-    # Timed runs without the memory sampler (its polling thread would take CPU from the work),
-    # then one run under the sampler for the peak memory of the step.
+    # First one run under the memory sampler, for the peak memory of the step above the loaded
+    # data (first, so that no earlier run has grown the heap); then the timed runs without it
+    # (its polling thread would take CPU from the work).
+    with PeakRss() as mem:
+        out = run()
+    peaks.append(mem.peak - mem.start)
+    del out
     for _ in range(repeat):
         t0 = time.perf_counter()
         out = run()
         times.setdefault("score", []).append(time.perf_counter() - t0)
         del out
-    with PeakRss() as mem:
-        out = run()
-    peaks.append(mem.peak - mem.start)
-    del out
     if part == "polars":
         out = polars_score(df, units)
     else:
