@@ -415,7 +415,10 @@ impl Scorecard<'_> {
             ws.write_string_with_format(r, 0, w.l("title_unit_dims"), &w.bold).map_err(&e)?;
             r += 1;
             let named = profile_with_names(&profile, &w)?;
-            r = w.table(ws, r, &named, &["dimension", "dimension_score", "median", "rank", "of", "label"], &dim_rows, &|_| None).map_err(&e)? + 1;
+            r = w
+                .table(ws, r, &named, &["dimension", "dimension_score", "median", "rank", "of", "label"], &dim_rows, &|_| None)
+                .map_err(&e)?
+                + 1;
             for (title, want) in [("title_strengths", "strength"), ("title_weaknesses", "weakness")] {
                 ws.write_string_with_format(r, 0, w.l(title), &w.bold).map_err(&e)?;
                 r += 1;
