@@ -15,6 +15,17 @@ fn demo() -> Panel {
     Panel::read(format!("{DEMO}/panel.csv"), Catalogue::default_catalogue(), Some(units), &PanelOptions::default()).unwrap()
 }
 
+/// The demo county's scores, gaps, changes and diagnostics.
+fn demo_inputs() -> (fazhi::scoring::Scores, polars::prelude::DataFrame, polars::prelude::DataFrame, polars::prelude::DataFrame) {
+    let panel = demo();
+    let scores = score(&panel, &ScoreOptions::default()).unwrap();
+    let targets = Targets::read(format!("{DEMO}/targets.csv"), panel.catalogue(), None).unwrap();
+    let g = gaps(&panel, &targets, &GapOptions::default()).unwrap();
+    let c = changes(&panel, &ChangeOptions::default()).unwrap();
+    let d = diagnostics(&panel, &DiagnosticOptions::default()).unwrap();
+    (scores, g, c, d)
+}
+
 fn text(d: &Data) -> String {
     match d {
         Data::String(s) => s.clone(),
@@ -26,12 +37,7 @@ fn text(d: &Data) -> String {
 
 #[test]
 fn scorecard_workbook_has_every_sheet_and_the_ranking() {
-    let panel = demo();
-    let scores = score(&panel, &ScoreOptions::default()).unwrap();
-    let targets = Targets::read(format!("{DEMO}/targets.csv"), panel.catalogue(), None).unwrap();
-    let g = gaps(&panel, &targets, &GapOptions::default()).unwrap();
-    let c = changes(&panel, &ChangeOptions::default()).unwrap();
-    let d = diagnostics(&panel, &DiagnosticOptions::default()).unwrap();
+    let (scores, g, c, d) = demo_inputs();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sub").join("scorecard.xlsx");
     let card = Scorecard {
@@ -116,12 +122,7 @@ fn spreadsheet_panel_keeps_row_numbers_and_reports_bad_cells() {
 /// as an insta snapshot (tests/snapshots/), so a change to the scorecard shows up in review.
 #[test]
 fn workbook_structure_snapshot() {
-    let panel = demo();
-    let scores = score(&panel, &ScoreOptions::default()).unwrap();
-    let targets = Targets::read(format!("{DEMO}/targets.csv"), panel.catalogue(), None).unwrap();
-    let g = gaps(&panel, &targets, &GapOptions::default()).unwrap();
-    let c = changes(&panel, &ChangeOptions::default()).unwrap();
-    let d = diagnostics(&panel, &DiagnosticOptions::default()).unwrap();
+    let (scores, g, c, d) = demo_inputs();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("card.xlsx");
     Scorecard { gaps: Some(&g), changes: Some(&c), diagnostics: Some(&d), ..Scorecard::new(&scores) }.write_xlsx(&path).unwrap();

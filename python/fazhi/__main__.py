@@ -68,28 +68,11 @@ def _write_scorecards(  # type: ignore[no-untyped-def]
     import fazhi.report
 
     out.mkdir(parents=True, exist_ok=True)
-    xlsx = scores.to_excel(
-        out / f"{stem}.xlsx",
-        year=year,
-        gaps=gaps,
-        changes=changes,
-        diagnostics=diagnostics,
-        uncertainty=uncertainty,
-        lang=lang,
-        data_note=data_note,
+    common = dict(
+        year=year, gaps=gaps, changes=changes, diagnostics=diagnostics, uncertainty=uncertainty, lang=lang
     )
-    html = fazhi.report.write_html(
-        out / f"{stem}.html",
-        scores,
-        year=year,
-        panel=panel,
-        gaps=gaps,
-        changes=changes,
-        diagnostics=diagnostics,
-        uncertainty=uncertainty,
-        lang=lang,
-        data_note=data_note,
-    )
+    xlsx = scores.to_excel(out / f"{stem}.xlsx", data_note=data_note, **common)
+    html = fazhi.report.write_html(out / f"{stem}.html", scores, panel=panel, data_note=data_note, **common)
     return [Path(xlsx), Path(html)]
 
 

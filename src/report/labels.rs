@@ -137,5 +137,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("low_coverage", "数据不足", "too little data"),
     ("no_report", "当年无报告", "no report that year"),
     ("warning", "警告", "warning"),
+    ("qualified", "含限定值", "qualified"),
+    ("imputed", "含插补", "imputed"),
+    ("winsorised", "含缩尾", "winsorised"),
     ("info", "提示", "info"),
 ];

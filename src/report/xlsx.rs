@@ -139,7 +139,13 @@ impl Writer<'_> {
                 }
                 match cell(col, i) {
                     Cell::Text(t) => {
-                        let t = if TERMS.contains(name) { self.term(&t) } else { t };
+                        let t = if TERMS.contains(name) {
+                            self.term(&t)
+                        } else if *name == "flags" {
+                            t.split(',').map(|f| self.term(f)).collect::<Vec<_>>().join(if self.lang == Lang::Zh { "、" } else { ", " })
+                        } else {
+                            t
+                        };
                         ws.write_string_with_format(r, c as u16, &t, &format)?;
                     }
                     Cell::Number(x) if x.is_finite() => {

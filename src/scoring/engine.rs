@@ -30,7 +30,7 @@ pub struct Exclusion {
     pub year: Option<i32>,
     /// Catalogue index of the indicator.
     pub indicator: Option<u16>,
-    /// Position in the scored dimensions.
+    /// Catalogue index of the dimension.
     pub dimension: Option<u16>,
     pub level: String,
     pub reason: String,

@@ -70,6 +70,8 @@ pub(crate) struct Names {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scores {
     settings: BTreeMap<String, String>,
+    /// True with arithmetic aggregation at both levels: contributions add up to the composite.
+    additive: bool,
     pub(crate) names: Names,
     layout: Layout,
     cells: Cells,
@@ -177,6 +179,7 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
     let settings = settings(panel, options, &layout);
     Ok(Scores {
         settings,
+        additive: options.aggregate == (Aggregate::Arithmetic, Aggregate::Arithmetic),
         names,
         goalposts: norm.goalposts.into_iter().map(|g| g.map(|(w, b, from)| (w, b, from.to_string()))).collect(),
         layout,
@@ -297,8 +300,7 @@ impl Scores {
             return (None, None);
         }
         let w = self.layout.w_dim[d] / self.rows.present[r] * self.layout.w_ind[k] / self.rows.dim_present[j];
-        let arithmetic = self.settings.get("aggregate").is_some_and(|a| a == "arithmetic,arithmetic");
-        (Some(w), arithmetic.then_some(w * x))
+        (Some(w), self.additive.then_some(w * x))
     }
 }
 

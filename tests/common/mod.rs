@@ -7,50 +7,7 @@ use polars::prelude::*;
 
 /// Two dimensions. D1: A (count, higher is better), B (count, lower is better), E (count,
 /// higher); D2: C (percent, higher). Equal weights.
-pub const TOY: &str = r#"
-version = "toy.1"
-[[dimensions]]
-code = "D1"
-name_zh = "维度一"
-name_en = "Dimension one"
-[[dimensions]]
-code = "D2"
-name_zh = "维度二"
-name_en = "Dimension two"
-[[indicators]]
-code = "A"
-name_zh = "甲"
-name_en = "A"
-dimension = "D1"
-measure = "count"
-kind = "output"
-polarity = "higher"
-[[indicators]]
-code = "B"
-name_zh = "乙"
-name_en = "B"
-dimension = "D1"
-measure = "count"
-kind = "outcome"
-polarity = "lower"
-[[indicators]]
-code = "E"
-name_zh = "戊"
-name_en = "E"
-dimension = "D1"
-measure = "count"
-kind = "output"
-polarity = "higher"
-[[indicators]]
-code = "C"
-name_zh = "丙"
-name_en = "C"
-dimension = "D2"
-measure = "percent"
-kind = "outcome"
-polarity = "higher"
-goalposts = { worst = 60.0, best = 100.0 }
-"#;
+pub const TOY: &str = include_str!("../data/toy_catalogue.toml");
 
 pub fn toy_panel(rows: &[(&str, i32, &str, f64)]) -> Panel {
     let frame = df!(

@@ -9,49 +9,7 @@ import fazhi
 import polars as pl
 import pytest
 
-TOY = """
-version = "toy.1"
-[[dimensions]]
-code = "D1"
-name_zh = "维度一"
-name_en = "Dimension one"
-[[dimensions]]
-code = "D2"
-name_zh = "维度二"
-name_en = "Dimension two"
-[[indicators]]
-code = "A"
-name_zh = "甲"
-name_en = "A"
-dimension = "D1"
-measure = "count"
-kind = "output"
-polarity = "higher"
-[[indicators]]
-code = "B"
-name_zh = "乙"
-name_en = "B"
-dimension = "D1"
-measure = "count"
-kind = "outcome"
-polarity = "lower"
-[[indicators]]
-code = "E"
-name_zh = "戊"
-name_en = "E"
-dimension = "D1"
-measure = "count"
-kind = "output"
-polarity = "higher"
-[[indicators]]
-code = "C"
-name_zh = "丙"
-name_en = "C"
-dimension = "D2"
-measure = "percent"
-kind = "outcome"
-polarity = "higher"
-"""
+TOY = (Path(__file__).resolve().parents[1] / "data" / "toy_catalogue.toml").read_text(encoding="utf-8")
 
 # Three townships (synthetic names); T3 has no B: a missing cell, never a zero.
 ROWS = [
