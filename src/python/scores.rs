@@ -224,7 +224,8 @@ impl PyScores {
         PyCatalogue { inner: self.catalogue.clone() }
     }
 
-    /// Strengths and weaknesses of one unit by dimension and indicator (default: latest year).
+    /// Strengths and weaknesses of one unit (code or name) by dimension and indicator (default:
+    /// the latest scored year).
     #[pyo3(signature = (unit, year=None))]
     fn profile(&self, py: Python<'_>, unit: String, year: Option<i32>) -> PyResult<Py<PyAny>> {
         let inner = self.inner.clone();

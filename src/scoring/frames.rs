@@ -332,7 +332,7 @@ impl Scores {
         Ok(DataFrame::new(
             n,
             vec![
-                Column::new("unit".into(), vec![unit; n]),
+                Column::new("unit".into(), vec![self.names.units[r % nu].as_str(); n]),
                 Column::new("year".into(), vec![year; n]),
                 Column::new("level".into(), level),
                 Column::new("code".into(), code),

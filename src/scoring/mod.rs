@@ -229,11 +229,14 @@ impl Scores {
     }
 
     fn row(&self, unit: &str, year: i32) -> Result<usize> {
+        // A code, or a name from the unit table ("合成甲镇").
         let u = self
             .names
             .units
             .binary_search_by(|c| c.as_str().cmp(unit))
-            .map_err(|_| Error::InvalidArgument(format!("unit {unit:?} is not in the scores")))?;
+            .ok()
+            .or_else(|| self.names.unit_names.iter().position(|n| n.as_deref() == Some(unit)))
+            .ok_or_else(|| Error::InvalidArgument(format!("unit {unit:?} is not in the scores (give its code or its name)")))?;
         let yi = self
             .layout
             .years

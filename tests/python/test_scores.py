@@ -115,6 +115,7 @@ def test_kinds_and_profile(toy: fazhi.Panel) -> None:
         "of",
         "label",
     ]
+    assert toy.score().profile("合成二镇").equals(prof)  # by name as well as by code
     d2 = prof.filter(pl.col("code") == "D2").row(0, named=True)
     assert (d2["score"], d2["rank"], d2["of"]) == (100.0, 1, 3)
 
