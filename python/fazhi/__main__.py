@@ -263,6 +263,16 @@ def _score(args: argparse.Namespace) -> int:
         return 1
     print(f"== composite scores and ranks, {year} ({scores})")
     _print_frame(_ranking_table(scores, int(year)), max(args.rows, comp.height))
+    uncertainty = None
+    if args.draws:
+        uncertainty = panel.uncertainty(
+            int(year), draws=args.draws, seed=args.seed, progress=not args.quiet, normalise=args.normalise
+        )
+        print(f"-- rank intervals from {uncertainty.completed} of {args.draws} draws (seed {args.seed}):")
+        _print_frame(
+            uncertainty.ranks.select("unit", "nominal_rank", "median_rank", "rank_p05", "rank_p95"),
+            max(args.rows, comp.height),
+        )
     files = _write_scorecards(
         scores,
         args.out,
@@ -274,6 +284,7 @@ def _score(args: argparse.Namespace) -> int:
         diagnostics=panel.diagnostics(),
         lang=args.lang,
         data_note=args.data_note,
+        uncertainty=uncertainty,
     )
     print("scorecards written: " + ", ".join(str(f) for f in files))
     return 0
@@ -320,6 +331,11 @@ def main(argv: list[str] | None = None) -> int:
     sc.add_argument("--name", default="scorecard", help="file name stem (default: scorecard)")
     sc.add_argument("--lang", choices=["zh", "en"], default="zh", help="scorecard language")
     sc.add_argument("--data-note", default=None, help="where the data come from, printed on the scorecards")
+    sc.add_argument(
+        "--draws", type=int, default=0, help="rank intervals from this many Monte Carlo draws (default: none)"
+    )
+    sc.add_argument("--seed", type=int, default=20240301, help="seed of the draws")
+    sc.add_argument("--quiet", action="store_true", help="no progress bar")
     sc.add_argument("--rows", type=int, default=20, help="rows of each report to print")
     sc.set_defaults(run=_score)
     val = sub.add_parser("validate", help="validate a panel file and print its rejection report")

@@ -28,6 +28,9 @@ def test_score_writes_scorecards_and_prints_the_ranking(root: Path, tmp_path: Pa
         "county",
         "--data-note",
         "synthetic demo data",
+        "--draws",
+        "64",
+        "--quiet",
     )
     assert run.returncode == 0, run.stderr
     assert "composite scores and ranks, 2024" in run.stdout
@@ -35,6 +38,7 @@ def test_score_writes_scorecards_and_prints_the_ranking(root: Path, tmp_path: Pa
     assert (tmp_path / "county.xlsx").is_file() and (tmp_path / "county.html").is_file()
     html = (tmp_path / "county.html").read_text(encoding="utf-8")
     assert "synthetic demo data" in html
+    assert "rank intervals from 64 of 64 draws" in run.stdout
 
 
 def test_score_in_english_with_options(root: Path, tmp_path: Path) -> None:
