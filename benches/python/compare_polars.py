@@ -59,7 +59,13 @@ def synthetic_panel(units: int) -> pl.DataFrame:
         h=pl.col("i").hash(seed=20240301),
     )
     frame = frame.filter(pl.col("h") % 100 >= 5).join(cat, on="k", how="left")
-    value = (
+    return frame.select("unit", "year", pl.col("code").alias("indicator"), synthetic_value().alias("value"))
+
+
+def synthetic_value() -> pl.Expr:
+    """A synthetic value from the hash column ``h`` by the catalogue's ``measure``: percents in
+    [0, 100], yes/no as 0/1, scores and averages in [50, 100), counts in [0, 500)."""
+    return (
         pl.when(pl.col("measure") == "percent")
         .then((pl.col("h") // 256 % 10_001).cast(pl.Float64) / 100)
         .when(pl.col("measure") == "boolean")
@@ -68,7 +74,6 @@ def synthetic_panel(units: int) -> pl.DataFrame:
         .then(50 + (pl.col("h") // 256 % 5000).cast(pl.Float64) / 100)
         .otherwise((pl.col("h") // 256 % 500).cast(pl.Float64))
     )
-    return frame.select("unit", "year", pl.col("code").alias("indicator"), value.alias("value"))
 
 
 def synthetic_targets() -> pl.DataFrame:

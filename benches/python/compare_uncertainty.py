@@ -27,6 +27,7 @@ import time
 import warnings
 
 import polars as pl
+from compare_polars import synthetic_value
 
 YEAR = 2024
 
@@ -46,15 +47,7 @@ def synthetic(units: int, indicators: int) -> tuple[pl.DataFrame, pl.DataFrame, 
         .filter(pl.col("h") % 100 >= 5)
         .join(cat, on="k", how="left")
     )
-    value = (
-        pl.when(pl.col("measure") == "percent")
-        .then((pl.col("h") // 256 % 10_001).cast(pl.Float64) / 100)
-        .when(pl.col("measure") == "boolean")
-        .then((pl.col("h") // 256 % 2).cast(pl.Float64))
-        .when(pl.col("measure").is_in(["score", "average"]))
-        .then(50 + (pl.col("h") // 256 % 5000).cast(pl.Float64) / 100)
-        .otherwise((pl.col("h") // 256 % 500).cast(pl.Float64))
-    )
+    value = synthetic_value()
     # About one count in six is written as "N余" (an interval), as reports do.
     text = (
         pl.when((pl.col("measure") == "count") & (pl.col("h") % 6 == 0) & (value >= 10))

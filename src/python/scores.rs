@@ -16,7 +16,7 @@ fn arg_err(message: impl Into<String>) -> PyErr {
 }
 
 /// `"arithmetic"` or `("geometric", "arithmetic")` (indicator → dimension, dimension → composite).
-fn aggregate_arg(obj: &Bound<'_, PyAny>) -> PyResult<(Aggregate, Aggregate)> {
+pub(super) fn aggregate_arg(obj: &Bound<'_, PyAny>) -> PyResult<(Aggregate, Aggregate)> {
     if let Ok(one) = obj.extract::<String>() {
         let a = Aggregate::parse(&one).map_err(to_py_err)?;
         return Ok((a, a));
@@ -26,7 +26,7 @@ fn aggregate_arg(obj: &Bound<'_, PyAny>) -> PyResult<(Aggregate, Aggregate)> {
     Ok((Aggregate::parse(&a).map_err(to_py_err)?, Aggregate::parse(&b).map_err(to_py_err)?))
 }
 
-fn impute_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Impute> {
+pub(super) fn impute_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Impute> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(Impute::None) };
     if let Ok(text) = obj.extract::<String>() {
         return Impute::parse(&text).map_err(to_py_err);

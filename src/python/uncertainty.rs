@@ -10,7 +10,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use super::arrow::to_polars;
 use super::errors::{ArgumentError, to_py_err};
-use super::scores::{kinds_arg, weights_arg};
+use super::scores::{aggregate_arg, impute_arg, kinds_arg, weights_arg};
 use super::{PyPanel, run, targets_arg};
 use crate::scoring::{Aggregate, Impute, Normalise, Scope, ScoreOptions};
 use crate::uncertainty::{Prepared, Uncertainty, UncertaintyOptions};
@@ -19,13 +19,16 @@ fn arg_err(message: impl Into<String>) -> PyErr {
     ArgumentError::new_err(message.into())
 }
 
-fn list_of_str<'py>(obj: Option<&Bound<'py, PyAny>>) -> PyResult<Option<Vec<Bound<'py, PyAny>>>> {
-    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
-    if obj.extract::<String>().is_ok() {
-        return Ok(Some(vec![obj.clone()]));
+/// A single choice (what `parse` accepts) or a list of choices; empty when absent.
+fn choices<'py, T>(obj: Option<&Bound<'py, PyAny>>, parse: impl Fn(&Bound<'py, PyAny>) -> PyResult<T>) -> PyResult<Vec<T>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(Vec::new()) };
+    if obj.is_instance_of::<pyo3::types::PyString>() {
+        return Ok(vec![parse(obj)?]);
     }
-    let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
-    Ok(Some(items))
+    if let Ok(one) = parse(obj) {
+        return Ok(vec![one]);
+    }
+    obj.try_iter()?.map(|item| parse(&item?)).collect()
 }
 
 /// Builds the options from the Python arguments; the first choice of each list is the nominal one.
@@ -44,47 +47,11 @@ pub(super) fn options(
     top: Vec<u32>,
     score_options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<UncertaintyOptions> {
-    let normalise: Vec<Normalise> = match list_of_str(normalise)? {
-        None => Vec::new(),
-        Some(items) => items.iter().map(|i| Normalise::parse(&i.extract::<String>()?).map_err(to_py_err)).collect::<PyResult<_>>()?,
-    };
-    let aggregate: Vec<(Aggregate, Aggregate)> = match list_of_str(aggregate)? {
-        None => Vec::new(),
-        Some(items) => items
-            .iter()
-            .map(|i| {
-                if let Ok(one) = i.extract::<String>() {
-                    let a = Aggregate::parse(&one).map_err(to_py_err)?;
-                    Ok((a, a))
-                } else {
-                    let (a, b): (String, String) =
-                        i.extract().map_err(|_| arg_err("aggregate choices must be names or (dimension, composite) pairs"))?;
-                    Ok((Aggregate::parse(&a).map_err(to_py_err)?, Aggregate::parse(&b).map_err(to_py_err)?))
-                }
-            })
-            .collect::<PyResult<_>>()?,
-    };
-    let impute: Vec<Impute> = match impute.filter(|o| !o.is_none()) {
-        None => Vec::new(),
-        Some(obj) => {
-            let items: Vec<Bound<'_, PyAny>> =
-                if obj.extract::<String>().is_ok() { vec![obj.clone()] } else { obj.try_iter()?.collect::<PyResult<_>>()? };
-            items
-                .iter()
-                .map(|i| {
-                    if i.is_none() {
-                        Ok(Impute::None)
-                    } else if let Ok(t) = i.extract::<String>() {
-                        Impute::parse(&t).map_err(to_py_err)
-                    } else {
-                        let (n, k): (String, u32) =
-                            i.extract().map_err(|_| arg_err("impute choices must be None, names or (\"carry_forward\", k)"))?;
-                        Impute::parse(&format!("{n}:{k}")).map_err(to_py_err)
-                    }
-                })
-                .collect::<PyResult<_>>()?
-        }
-    };
+    let normalise: Vec<Normalise> = choices(normalise, |i| Normalise::parse(&i.extract::<String>()?).map_err(to_py_err))?;
+    // One choice as `score()` takes it ("geometric", ("minimum", "arithmetic"), ("carry_forward", 2)),
+    // or a list of them.
+    let aggregate: Vec<(Aggregate, Aggregate)> = choices(aggregate, aggregate_arg)?;
+    let impute: Vec<Impute> = choices(impute, |i| impute_arg(Some(i)))?;
     let mut score = ScoreOptions::default();
     if let Some(n) = normalise.first() {
         score.normalise = *n;
