@@ -124,6 +124,9 @@ pub struct Prepared<'p> {
     normalise: Vec<Normalise>,
     aggregate: Vec<(Aggregate, Aggregate)>,
     impute: Vec<Impute>,
+    /// The scoring options of every (imputation, normalisation, aggregation) choice, made once
+    /// rather than per draw: `(b · normalisations + n) · aggregations + a`.
+    combos: Vec<ScoreOptions>,
     /// Nominal composite, rank (0 = not ranked).
     nominal_score: Vec<f64>,
     nominal_rank: Vec<u32>,
@@ -234,6 +237,15 @@ impl<'p> Prepared<'p> {
             }
             bases.push(Base { layout, cells, observed, sets, intervals });
         }
+        let mut combos = Vec::new();
+        for &imp in &impute {
+            for &norm in &normalise {
+                for &agg in &aggregate {
+                    let years = Some(vec![options.year]);
+                    combos.push(ScoreOptions { normalise: norm, aggregate: agg, impute: imp, years, ..options.score.clone() });
+                }
+            }
+        }
         let mut prepared = Self {
             panel,
             options: options.clone(),
@@ -241,6 +253,7 @@ impl<'p> Prepared<'p> {
             normalise,
             aggregate,
             impute,
+            combos,
             nominal_score: Vec::new(),
             nominal_rank: Vec::new(),
         };
@@ -296,17 +309,11 @@ impl<'p> Prepared<'p> {
                 cells.value[c as usize] = (lo + (hi - lo) * uniform(rng)) * factor;
             }
         }
-        let opts = ScoreOptions {
-            normalise: self.normalise[n],
-            aggregate: self.aggregate[a],
-            impute: self.impute[b],
-            years: Some(vec![self.options.year]),
-            ..self.options.score.clone()
-        };
+        let opts = &self.combos[(b * self.normalise.len() + n) * self.aggregate.len() + a];
         let mut excluded = Vec::new();
-        let norm = engine::normalise(self.panel, &layout, &base.sets, &mut cells, &opts, &mut excluded)?;
+        let norm = engine::normalise(self.panel, &layout, &base.sets, &mut cells, opts, &mut excluded)?;
         let rows =
-            engine::aggregate(self.panel.catalogue(), self.panel.unit_codes(), &layout, &base.sets, &norm, &cells, &base.observed, &opts)?;
+            engine::aggregate(self.panel.catalogue(), self.panel.unit_codes(), &layout, &base.sets, &norm, &cells, &base.observed, opts)?;
         let all: Vec<u32> = (0..layout.n_units as u32).collect();
         let (rank, _) = engine::rank(&rows.score, &all);
         Ok((rows.score, rank))
