@@ -690,33 +690,19 @@ pub(crate) fn normalise(
             let sign = ind.polarity.sign();
             let mut out = ColumnOut { goalposts: None, informative: vec![false; n_sets], excluded: Vec::new() };
             let mut buf: Vec<f64> = Vec::new();
+            let mut idx: Vec<u32> = Vec::new();
             if let Some((lo_q, hi_q)) = options.winsorise {
                 for rows in &sets.rows {
-                    buf.clear();
-                    buf.extend(rows.iter().map(|&r| value[r as usize]).filter(|x| !x.is_nan()));
-                    if buf.len() < 2 {
-                        continue;
-                    }
-                    buf.sort_by(f64::total_cmp);
-                    let (a, b) = (quantile(&buf, lo_q), quantile(&buf, hi_q));
-                    for &r in rows {
-                        let x = &mut value[r as usize];
-                        if !x.is_nan() && (*x < a || *x > b) {
-                            *x = x.clamp(a, b);
-                            flags[r as usize] |= WINSORISED;
-                        }
-                    }
+                    winsorise_set(value, rows, lo_q, hi_q, &mut buf, |r| flags[r] |= WINSORISED);
                 }
             }
             if options.normalise == Normalise::Goalposts {
                 out.goalposts = Some(match ind.goalposts {
                     Some(g) => (g.worst, g.best, "catalogue"),
                     None => {
-                        buf.clear();
-                        buf.extend((0..n_rows).filter(|&r| layout.row_selected(r)).map(|r| value[r]).filter(|x| !x.is_nan()));
-                        buf.sort_by(f64::total_cmp);
-                        let (p025, p975) = (quantile(&buf, 0.025), quantile(&buf, 0.975));
-                        if ind.polarity == Polarity::Higher { (p025, p975, "data") } else { (p975, p025, "data") }
+                        let (worst, best) =
+                            data_goalposts((0..n_rows).filter(|&r| layout.row_selected(r)).map(|r| value[r]), ind.polarity, &mut buf);
+                        (worst, best, "data")
                     }
                 });
             }
@@ -732,86 +718,6 @@ pub(crate) fn normalise(
                     continue;
                 }
                 let informative = match options.normalise {
-                    Normalise::MinMax => {
-                        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-                        for &r in rows {
-                            let x = value[r as usize];
-                            if !x.is_nan() {
-                                lo = lo.min(x);
-                                hi = hi.max(x);
-                            }
-                        }
-                        if hi > lo {
-                            for &r in rows {
-                                let x = value[r as usize];
-                                if !x.is_nan() {
-                                    let t = (x - lo) / (hi - lo);
-                                    norm[r as usize] = 100.0 * if sign > 0.0 { t } else { 1.0 - t };
-                                }
-                            }
-                            true
-                        } else {
-                            out.excluded.push(note("no_variation", format!("every unit has {} = {lo}: no information, left out and weights renormalised", ind.code)));
-                            false
-                        }
-                    }
-                    Normalise::Goalposts => {
-                        let (worst, best, _) = out.goalposts.unwrap_or((0.0, 0.0, "data"));
-                        if best != worst && worst.is_finite() && best.is_finite() {
-                            for &r in rows {
-                                let x = value[r as usize];
-                                if !x.is_nan() {
-                                    norm[r as usize] = 100.0 * ((x - worst) / (best - worst)).clamp(0.0, 1.0);
-                                }
-                            }
-                            true
-                        } else {
-                            out.excluded.push(note("no_variation", format!("the goalposts of {} are equal ({worst}): no information", ind.code)));
-                            false
-                        }
-                    }
-                    Normalise::ZScore => {
-                        let mean = rows.iter().map(|&r| value[r as usize]).filter(|x| !x.is_nan()).sum::<f64>() / present as f64;
-                        let ss: f64 = rows.iter().map(|&r| value[r as usize]).filter(|x| !x.is_nan()).map(|x| (x - mean) * (x - mean)).sum();
-                        let sd = if present > 1 { (ss / (present - 1) as f64).sqrt() } else { 0.0 };
-                        if sd > 0.0 {
-                            for &r in rows {
-                                let x = value[r as usize];
-                                if !x.is_nan() {
-                                    norm[r as usize] = sign * (x - mean) / sd;
-                                }
-                            }
-                            true
-                        } else {
-                            out.excluded.push(note("no_variation", format!("{} has no spread here (sd 0): no information", ind.code)));
-                            false
-                        }
-                    }
-                    Normalise::Rank => {
-                        let mut idx: Vec<u32> = rows.iter().copied().filter(|&r| !value[r as usize].is_nan()).collect();
-                        idx.sort_by(|&a, &b| (sign * value[a as usize]).total_cmp(&(sign * value[b as usize])).then(a.cmp(&b)));
-                        let n = idx.len();
-                        let distinct = n > 1 && value[idx[0] as usize] != value[idx[n - 1] as usize];
-                        if distinct {
-                            let mut i = 0;
-                            while i < n {
-                                let mut j = i;
-                                while j + 1 < n && value[idx[j + 1] as usize] == value[idx[i] as usize] {
-                                    j += 1;
-                                }
-                                // Average 1-based rank of the tie block i..=j.
-                                let avg = (i + j) as f64 / 2.0 + 1.0;
-                                for &r in &idx[i..=j] {
-                                    norm[r as usize] = 100.0 * (avg - 1.0) / (n - 1) as f64;
-                                }
-                                i = j + 1;
-                            }
-                            true
-                        } else {
-                            out.excluded.push(note("no_variation", format!("{} takes one value here: no information", ind.code)));
-                            false
-                        }
-                    }
                     Normalise::Target => {
                         let lookup = targets.as_ref();
                         let mut with = 0usize;
@@ -838,6 +744,24 @@ pub(crate) fn normalise(
                         }
                         with > 0
                     }
+                    method => {
+                        let goalposts = out.goalposts.map(|(worst, best, _)| (worst, best));
+                        let informative = normalise_set(method, sign, goalposts, value, rows, present, norm, &mut idx);
+                        if !informative {
+                            let first = rows.iter().map(|&r| value[r as usize]).find(|x| !x.is_nan()).unwrap_or(f64::NAN);
+                            let detail = match method {
+                                Normalise::MinMax => format!("every unit has {} = {first}: no information, left out and weights renormalised", ind.code),
+                                Normalise::Goalposts => {
+                                    let worst = goalposts.map_or(f64::NAN, |g| g.0);
+                                    format!("the goalposts of {} are equal ({worst}): no information", ind.code)
+                                }
+                                Normalise::ZScore => format!("{} has no spread here (sd 0): no information", ind.code),
+                                _ => format!("{} takes one value here: no information", ind.code),
+                            };
+                            out.excluded.push(note("no_variation", detail));
+                        }
+                        informative
+                    }
                 };
                 out.informative[s] = informative;
             }
@@ -854,6 +778,126 @@ pub(crate) fn normalise(
         excluded.extend(col.excluded);
     }
     Ok(Normalised { goalposts, informative })
+}
+
+/// Clamps the values of `rows` to their `lo_q`–`hi_q` quantiles (type 7), calling `clamped(r)`
+/// for every value changed. Fewer than two values: nothing to do.
+pub(crate) fn winsorise_set(value: &mut [f64], rows: &[u32], lo_q: f64, hi_q: f64, buf: &mut Vec<f64>, mut clamped: impl FnMut(usize)) {
+    buf.clear();
+    buf.extend(rows.iter().map(|&r| value[r as usize]).filter(|x| !x.is_nan()));
+    if buf.len() < 2 {
+        return;
+    }
+    buf.sort_by(f64::total_cmp);
+    let (a, b) = (quantile(buf, lo_q), quantile(buf, hi_q));
+    for &r in rows {
+        let x = &mut value[r as usize];
+        if !x.is_nan() && (*x < a || *x > b) {
+            *x = x.clamp(a, b);
+            clamped(r as usize);
+        }
+    }
+}
+
+/// Goalposts from the data: (worst, best) = the 2.5 % and 97.5 % quantiles, in polarity order.
+pub(crate) fn data_goalposts(values: impl Iterator<Item = f64>, polarity: Polarity, buf: &mut Vec<f64>) -> (f64, f64) {
+    buf.clear();
+    buf.extend(values.filter(|x| !x.is_nan()));
+    buf.sort_by(f64::total_cmp);
+    let (p025, p975) = (quantile(buf, 0.025), quantile(buf, 0.975));
+    if polarity == Polarity::Higher { (p025, p975) } else { (p975, p025) }
+}
+
+/// Normalises the values of one indicator over one comparison set: `norm[r]` for every `r` in
+/// `rows` whose value is present (`present` of them, at least one). Min-max, goalposts
+/// ((worst, best)), z-score or rank; targets are the caller's. Returns whether the indicator
+/// carried information in the set; when it did not, `norm` is untouched.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn normalise_set(
+    method: Normalise,
+    sign: f64,
+    goalposts: Option<(f64, f64)>,
+    value: &[f64],
+    rows: &[u32],
+    present: usize,
+    norm: &mut [f64],
+    idx: &mut Vec<u32>,
+) -> bool {
+    match method {
+        Normalise::MinMax => {
+            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+            for &r in rows {
+                let x = value[r as usize];
+                if !x.is_nan() {
+                    lo = lo.min(x);
+                    hi = hi.max(x);
+                }
+            }
+            if hi <= lo {
+                return false;
+            }
+            for &r in rows {
+                let x = value[r as usize];
+                if !x.is_nan() {
+                    let t = (x - lo) / (hi - lo);
+                    norm[r as usize] = 100.0 * if sign > 0.0 { t } else { 1.0 - t };
+                }
+            }
+            true
+        }
+        Normalise::Goalposts => {
+            let Some((worst, best)) = goalposts else { return false };
+            if best == worst || !worst.is_finite() || !best.is_finite() {
+                return false;
+            }
+            for &r in rows {
+                let x = value[r as usize];
+                if !x.is_nan() {
+                    norm[r as usize] = 100.0 * ((x - worst) / (best - worst)).clamp(0.0, 1.0);
+                }
+            }
+            true
+        }
+        Normalise::ZScore => {
+            let mean = rows.iter().map(|&r| value[r as usize]).filter(|x| !x.is_nan()).sum::<f64>() / present as f64;
+            let ss: f64 = rows.iter().map(|&r| value[r as usize]).filter(|x| !x.is_nan()).map(|x| (x - mean) * (x - mean)).sum();
+            let sd = if present > 1 { (ss / (present - 1) as f64).sqrt() } else { 0.0 };
+            if sd <= 0.0 {
+                return false;
+            }
+            for &r in rows {
+                let x = value[r as usize];
+                if !x.is_nan() {
+                    norm[r as usize] = sign * (x - mean) / sd;
+                }
+            }
+            true
+        }
+        Normalise::Rank => {
+            idx.clear();
+            idx.extend(rows.iter().copied().filter(|&r| !value[r as usize].is_nan()));
+            idx.sort_by(|&a, &b| (sign * value[a as usize]).total_cmp(&(sign * value[b as usize])).then(a.cmp(&b)));
+            let n = idx.len();
+            if n < 2 || value[idx[0] as usize] == value[idx[n - 1] as usize] {
+                return false;
+            }
+            let mut i = 0;
+            while i < n {
+                let mut j = i;
+                while j + 1 < n && value[idx[j + 1] as usize] == value[idx[i] as usize] {
+                    j += 1;
+                }
+                // Average 1-based rank of the tie block i..=j.
+                let avg = (i + j) as f64 / 2.0 + 1.0;
+                for &r in &idx[i..=j] {
+                    norm[r as usize] = 100.0 * (avg - 1.0) / (n - 1) as f64;
+                }
+                i = j + 1;
+            }
+            true
+        }
+        Normalise::Target => false,
+    }
 }
 
 /// (scored indicator position, row) → the target that applies.
@@ -893,9 +937,7 @@ pub(crate) fn aggregate(
     let n_rows = layout.n_rows();
     let n_k = layout.indicators.len();
     let n_d = layout.dims.len();
-    let (agg_dim, agg_comp) = options.aggregate;
-    let (min_dim, min_comp) = options.min_coverage;
-    const EPS: f64 = 1e-9;
+    let agg_dim = options.aggregate.0;
     struct Block {
         dim_score: Vec<f64>,
         dim_cov: Vec<f64>,
@@ -933,11 +975,8 @@ pub(crate) fn aggregate(
                 error: None,
             };
             // Per dimension: Σ w·s (or Σ w·ln s, or min s), present weight and total weight.
-            let mut acc = vec![0.0f64; n_d * len];
+            let mut acc = vec![accumulator_start(agg_dim); n_d * len];
             let mut total = vec![0.0f64; n_d * len];
-            if agg_dim == Aggregate::Minimum {
-                acc.fill(f64::INFINITY);
-            }
             for i in 0..len {
                 let s = sets.of_row[a + i];
                 if s != u32::MAX {
@@ -946,100 +985,43 @@ pub(crate) fn aggregate(
                     }
                 }
             }
+            let mut first_bad: Option<(usize, String)> = None;
             for k in 0..n_k {
                 let d = layout.ind_dim[k] as usize;
-                let w = layout.w_ind[k];
                 let col = &cells.normalised[k * n_rows + a..k * n_rows + b];
                 let fl = &cells.flags[k * n_rows + a..k * n_rows + b];
-                for i in 0..len {
-                    // Rows not scored and indicators without information in the row's set
-                    // were never normalised: NaN.
-                    let x = col[i];
-                    if x.is_nan() {
-                        continue;
-                    }
-                    blk.dim_present[d * len + i] += w;
-                    blk.flags[i] |= fl[i] & (QUALIFIED | IMPUTED | WINSORISED);
-                    match agg_dim {
-                        Aggregate::Arithmetic => acc[d * len + i] += w * x,
-                        Aggregate::Geometric => {
-                            if x <= 0.0 {
-                                if blk.error.is_none() {
-                                    blk.error = Some((a + i, catalogue.indicators[layout.indicators[k] as usize].code.clone()));
-                                }
-                            } else {
-                                acc[d * len + i] += w * x.ln();
-                            }
-                        }
-                        Aggregate::Minimum => acc[d * len + i] = acc[d * len + i].min(x),
-                    }
+                let bad = accumulate(
+                    agg_dim,
+                    layout.w_ind[k],
+                    col,
+                    &mut acc[d * len..(d + 1) * len],
+                    &mut blk.dim_present[d * len..(d + 1) * len],
+                    Some((fl, &mut blk.flags)),
+                );
+                if let Some(i) = bad
+                    && first_bad.as_ref().is_none_or(|(j, _)| i < *j)
+                {
+                    first_bad = Some((i, catalogue.indicators[layout.indicators[k] as usize].code.clone()));
                 }
             }
-            let mut comp_acc = vec![if agg_comp == Aggregate::Minimum { f64::INFINITY } else { 0.0 }; len];
-            let mut comp_total = vec![0.0f64; len];
-            for d in 0..n_d {
-                let wd = layout.w_dim[d];
-                for i in 0..len {
-                    let j = d * len + i;
-                    if total[j] <= 0.0 {
-                        continue;
-                    }
-                    comp_total[i] += wd;
-                    let pw = blk.dim_present[j];
-                    let cov = pw / total[j];
-                    blk.dim_cov[j] = cov;
-                    if pw <= 0.0 || cov + EPS < min_dim {
-                        continue;
-                    }
-                    let s = match agg_dim {
-                        Aggregate::Arithmetic => acc[j] / pw,
-                        Aggregate::Geometric => (acc[j] / pw).exp(),
-                        Aggregate::Minimum => acc[j],
-                    };
-                    blk.dim_score[j] = s;
-                    blk.present[i] += wd;
-                    match agg_comp {
-                        Aggregate::Arithmetic => comp_acc[i] += wd * s,
-                        Aggregate::Geometric => {
-                            if s <= 0.0 {
-                                if blk.error.is_none() {
-                                    blk.error = Some((a + i, format!("dimension {}", catalogue.dimensions[layout.dims[d] as usize].code)));
-                                }
-                            } else {
-                                comp_acc[i] += wd * s.ln();
-                            }
-                        }
-                        Aggregate::Minimum => comp_acc[i] = comp_acc[i].min(s),
-                    }
-                }
+            let out = Combined {
+                dim_score: &mut blk.dim_score,
+                dim_cov: &mut blk.dim_cov,
+                present: &mut blk.present,
+                score: &mut blk.score,
+                cov: &mut blk.cov,
+            };
+            if let Some((i, d)) = combine(options, &layout.w_dim, &acc, &blk.dim_present, &total, len, out)
+                && first_bad.as_ref().is_none_or(|(j, _)| i < *j)
+            {
+                first_bad = Some((i, format!("dimension {}", catalogue.dimensions[layout.dims[d] as usize].code)));
             }
-            for i in 0..len {
-                if comp_total[i] <= 0.0 {
-                    continue;
-                }
-                let pw = blk.present[i];
-                let cov = pw / comp_total[i];
-                blk.cov[i] = cov;
-                if pw <= 0.0 || cov + EPS < min_comp {
-                    continue;
-                }
-                blk.score[i] = match agg_comp {
-                    Aggregate::Arithmetic => comp_acc[i] / pw,
-                    Aggregate::Geometric => (comp_acc[i] / pw).exp(),
-                    Aggregate::Minimum => comp_acc[i],
-                };
-            }
+            blk.error = first_bad.map(|(i, what)| (a + i, what));
             blk
         })
         .collect();
     if let Some((r, what)) = blocks.iter().filter_map(|b| b.error.clone()).min_by_key(|(r, _)| *r) {
-        return Err(Error::Scoring(format!(
-            "geometric aggregation needs every score > 0, but unit {} in {} has a score of 0 on {what}; \
-             min-max and rank normalisation give the lowest unit 0, so use aggregate=\"arithmetic\" or \"minimum\", \
-             or goalposts whose worst value lies below every unit",
-            units[r % layout.n_units],
-            layout.year_of(r)
-        )));
+        return Err(geometric_zero(&units[r % layout.n_units], layout.year_of(r), &what));
     }
     let mut rows = Rows {
         dim_score: vec![f64::NAN; n_d * n_rows],
@@ -1064,6 +1046,140 @@ pub(crate) fn aggregate(
         rows.flags.extend(blk.flags);
     }
     Ok(rows)
+}
+
+/// The error of geometric aggregation meeting a score of 0 (unit, year, what had the 0).
+pub(crate) fn geometric_zero(unit: &str, year: i32, what: &str) -> Error {
+    Error::Scoring(format!(
+        "geometric aggregation needs every score > 0, but unit {unit} in {year} has a score of 0 on {what}; \
+         min-max and rank normalisation give the lowest unit 0, so use aggregate=\"arithmetic\" or \"minimum\", \
+         or goalposts whose worst value lies below every unit"
+    ))
+}
+
+/// The empty accumulator of an aggregation.
+pub(crate) fn accumulator_start(agg: Aggregate) -> f64 {
+    if agg == Aggregate::Minimum { f64::INFINITY } else { 0.0 }
+}
+
+/// Adds one indicator's normalised column (NaN: not scored) with weight `w` to its dimension's
+/// accumulators `acc` (Σ w·s, Σ w·ln s or min s) and present weights, row by row; with `flags`,
+/// ORs the cell flags into the row flags. Returns the first row with a score ≤ 0 under geometric
+/// aggregation (left out of `acc`; the caller reports it).
+pub(crate) fn accumulate(
+    agg: Aggregate,
+    w: f64,
+    col: &[f64],
+    acc: &mut [f64],
+    present: &mut [f64],
+    mut flags: Option<(&[u8], &mut [u8])>,
+) -> Option<usize> {
+    let mut bad = None;
+    for i in 0..col.len() {
+        let x = col[i];
+        if x.is_nan() {
+            continue;
+        }
+        present[i] += w;
+        if let Some((cell, row)) = flags.as_mut() {
+            row[i] |= cell[i] & (QUALIFIED | IMPUTED | WINSORISED);
+        }
+        match agg {
+            Aggregate::Arithmetic => acc[i] += w * x,
+            Aggregate::Geometric => {
+                if x <= 0.0 {
+                    bad = bad.or(Some(i));
+                } else {
+                    acc[i] += w * x.ln();
+                }
+            }
+            Aggregate::Minimum => acc[i] = acc[i].min(x),
+        }
+    }
+    bad
+}
+
+/// Where [`combine`] writes, each `len` rows (`dim_*` are `d · len + i`).
+pub(crate) struct Combined<'a> {
+    pub dim_score: &'a mut [f64],
+    pub dim_cov: &'a mut [f64],
+    pub present: &'a mut [f64],
+    pub score: &'a mut [f64],
+    pub cov: &'a mut [f64],
+}
+
+/// Dimension scores and composites of `len` rows from the per-dimension accumulators (`acc`,
+/// present weight `dim_present`, weight of the informative indicators `total`; each
+/// `d · len + i`), with the coverage rules. Outputs start NaN (scores, coverage) and 0
+/// (present). Returns the first (row, dimension) whose dimension score is ≤ 0 under geometric
+/// aggregation of the composite.
+pub(crate) fn combine(
+    options: &ScoreOptions,
+    w_dim: &[f64],
+    acc: &[f64],
+    dim_present: &[f64],
+    total: &[f64],
+    len: usize,
+    out: Combined<'_>,
+) -> Option<(usize, usize)> {
+    const EPS: f64 = 1e-9;
+    let (agg_dim, agg_comp) = options.aggregate;
+    let (min_dim, min_comp) = options.min_coverage;
+    let mut bad: Option<(usize, usize)> = None;
+    let mut comp_acc = vec![accumulator_start(agg_comp); len];
+    let mut comp_total = vec![0.0f64; len];
+    for (d, &wd) in w_dim.iter().enumerate() {
+        for i in 0..len {
+            let j = d * len + i;
+            if total[j] <= 0.0 {
+                continue;
+            }
+            comp_total[i] += wd;
+            let pw = dim_present[j];
+            let cov = pw / total[j];
+            out.dim_cov[j] = cov;
+            if pw <= 0.0 || cov + EPS < min_dim {
+                continue;
+            }
+            let s = match agg_dim {
+                Aggregate::Arithmetic => acc[j] / pw,
+                Aggregate::Geometric => (acc[j] / pw).exp(),
+                Aggregate::Minimum => acc[j],
+            };
+            out.dim_score[j] = s;
+            out.present[i] += wd;
+            match agg_comp {
+                Aggregate::Arithmetic => comp_acc[i] += wd * s,
+                Aggregate::Geometric => {
+                    if s <= 0.0 {
+                        if bad.is_none_or(|(r, _)| i < r) {
+                            bad = Some((i, d));
+                        }
+                    } else {
+                        comp_acc[i] += wd * s.ln();
+                    }
+                }
+                Aggregate::Minimum => comp_acc[i] = comp_acc[i].min(s),
+            }
+        }
+    }
+    for i in 0..len {
+        if comp_total[i] <= 0.0 {
+            continue;
+        }
+        let pw = out.present[i];
+        let cov = pw / comp_total[i];
+        out.cov[i] = cov;
+        if pw <= 0.0 || cov + EPS < min_comp {
+            continue;
+        }
+        out.score[i] = match agg_comp {
+            Aggregate::Arithmetic => comp_acc[i] / pw,
+            Aggregate::Geometric => (comp_acc[i] / pw).exp(),
+            Aggregate::Minimum => comp_acc[i],
+        };
+    }
+    bad
 }
 
 /// Competition ranks ("1, 2, 2, 4") of the finite scores among `rows`, descending; ties share

@@ -20,6 +20,7 @@
 //! assert_eq!(ranks.height(), 14);
 //! ```
 
+mod kernel;
 mod sobol;
 
 use polars::prelude::*;
@@ -112,7 +113,7 @@ struct Base {
     cells: Cells,
     observed: Vec<u16>,
     sets: Sets,
-    /// Interval cells: (cell, lo, hi, factor from reported to scored value).
+    /// Interval cells: (cell, lo, hi, factor from reported to scored value), in cell order.
     intervals: Vec<(u32, f64, f64, f64)>,
 }
 
@@ -130,6 +131,10 @@ pub struct Prepared<'p> {
     /// Nominal composite, rank (0 = not ranked).
     nominal_score: Vec<f64>,
     nominal_rank: Vec<u32>,
+    /// Every unit, the rows a draw ranks.
+    all_units: Vec<u32>,
+    /// Always take the general pipeline, not the draw kernel (for the tests that compare them).
+    general: bool,
 }
 
 /// What one draw gave.
@@ -235,6 +240,8 @@ impl<'p> Prepared<'p> {
                     }
                 }
             }
+            // Cell order: column by column, as the draw kernel reads them.
+            intervals.sort_unstable_by_key(|iv| iv.0);
             bases.push(Base { layout, cells, observed, sets, intervals });
         }
         let mut combos = Vec::new();
@@ -256,6 +263,8 @@ impl<'p> Prepared<'p> {
             combos,
             nominal_score: Vec::new(),
             nominal_rank: Vec::new(),
+            all_units: (0..panel.unit_codes().len() as u32).collect(),
+            general: false,
         };
         let nominal = prepared.evaluate_nominal()?;
         prepared.nominal_score = nominal.0;
@@ -287,14 +296,35 @@ impl<'p> Prepared<'p> {
     ) -> Result<(Vec<f64>, Vec<u32>)> {
         let base = &self.bases[b];
         let delta = self.options.weights_spread;
-        let mut layout = base.layout.clone();
+        let mut w_ind = base.layout.w_ind.clone();
+        let mut w_dim = base.layout.w_dim.clone();
         if let Some(rng) = weights
             && delta > 0.0
         {
-            for w in layout.w_ind.iter_mut().chain(layout.w_dim.iter_mut()) {
+            for w in w_ind.iter_mut().chain(w_dim.iter_mut()) {
                 *w *= 1.0 - delta + 2.0 * delta * uniform(rng);
             }
         }
+        let opts = &self.combos[(b * self.normalise.len() + n) * self.aggregate.len() + a];
+        let score = if kernel::supports(opts) && !self.general {
+            kernel::composite(self.panel.catalogue(), self.panel.unit_codes(), base, &w_ind, &w_dim, values, opts)?
+        } else {
+            self.general_run(base, w_ind, w_dim, values, opts)?
+        };
+        let (rank, _) = engine::rank(&score, &self.all_units);
+        Ok((score, rank))
+    }
+
+    /// The draw through the general scoring engine (every option, with its bookkeeping).
+    fn general_run(
+        &self,
+        base: &Base,
+        w_ind: Vec<f64>,
+        w_dim: Vec<f64>,
+        values: Option<&mut Pcg64Mcg>,
+        opts: &ScoreOptions,
+    ) -> Result<Vec<f64>> {
+        let layout = Layout { w_ind, w_dim, ..base.layout.clone() };
         // Only what a draw changes is copied: the values (intervals) and the flags (winsorising).
         let mut cells = Cells {
             raw: Vec::new(),
@@ -309,14 +339,11 @@ impl<'p> Prepared<'p> {
                 cells.value[c as usize] = (lo + (hi - lo) * uniform(rng)) * factor;
             }
         }
-        let opts = &self.combos[(b * self.normalise.len() + n) * self.aggregate.len() + a];
         let mut excluded = Vec::new();
         let norm = engine::normalise(self.panel, &layout, &base.sets, &mut cells, opts, &mut excluded)?;
         let rows =
             engine::aggregate(self.panel.catalogue(), self.panel.unit_codes(), &layout, &base.sets, &norm, &cells, &base.observed, opts)?;
-        let all: Vec<u32> = (0..layout.n_units as u32).collect();
-        let (rank, _) = engine::rank(&rows.score, &all);
-        Ok((rows.score, rank))
+        Ok(rows.score)
     }
 
     /// One draw: `matrix`/`row` name its random streams; `sources` may take an input's stream
