@@ -808,10 +808,38 @@ pub(crate) fn data_goalposts(values: impl Iterator<Item = f64>, polarity: Polari
     if polarity == Polarity::Higher { (p025, p975) } else { (p975, p025) }
 }
 
+/// The rows as a range when they are consecutive (a year's rows under the year scope; every
+/// unit in a draw), so loops can run over slices.
+fn contiguous(rows: &[u32]) -> Option<std::ops::Range<usize>> {
+    let (&first, &last) = (rows.first()?, rows.last()?);
+    (last as usize - first as usize + 1 == rows.len()).then(|| first as usize..last as usize + 1)
+}
+
+/// Smallest and largest value, ignoring NaN (`f64::min`/`max` return the other operand), in four
+/// independent lanes so the loop is not one long dependency chain.
+fn min_max(values: &[f64]) -> (f64, f64) {
+    let mut lo = [f64::INFINITY; 4];
+    let mut hi = [f64::NEG_INFINITY; 4];
+    let chunks = values.chunks_exact(4);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for j in 0..4 {
+            lo[j] = lo[j].min(c[j]);
+            hi[j] = hi[j].max(c[j]);
+        }
+    }
+    for &x in tail {
+        lo[0] = lo[0].min(x);
+        hi[0] = hi[0].max(x);
+    }
+    (lo[0].min(lo[1]).min(lo[2].min(lo[3])), hi[0].max(hi[1]).max(hi[2].max(hi[3])))
+}
+
 /// Normalises the values of one indicator over one comparison set: `norm[r]` for every `r` in
 /// `rows` whose value is present (`present` of them, at least one). Min-max, goalposts
-/// ((worst, best)), z-score or rank; targets are the caller's. Returns whether the indicator
-/// carried information in the set; when it did not, `norm` is untouched.
+/// ((worst, best)), z-score or rank; targets are the caller's. Rows whose value is missing may be
+/// set to NaN. Returns whether the indicator carried information in the set; when it did not,
+/// `norm` is untouched.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn normalise_set(
     method: Normalise,
@@ -823,24 +851,31 @@ pub(crate) fn normalise_set(
     norm: &mut [f64],
     idx: &mut Vec<u32>,
 ) -> bool {
+    let span = contiguous(rows);
     match method {
         Normalise::MinMax => {
-            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-            for &r in rows {
-                let x = value[r as usize];
-                if !x.is_nan() {
-                    lo = lo.min(x);
-                    hi = hi.max(x);
-                }
-            }
+            let (lo, hi) = match &span {
+                Some(span) => min_max(&value[span.clone()]),
+                None => rows.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &r| {
+                    let x = value[r as usize];
+                    (lo.min(x), hi.max(x))
+                }),
+            };
             if hi <= lo {
                 return false;
             }
-            for &r in rows {
-                let x = value[r as usize];
-                if !x.is_nan() {
-                    let t = (x - lo) / (hi - lo);
-                    norm[r as usize] = 100.0 * if sign > 0.0 { t } else { 1.0 - t };
+            // NaN stays NaN through the arithmetic, so the loops need no branch.
+            let t = |x: f64| (x - lo) / (hi - lo);
+            match (&span, sign > 0.0) {
+                (Some(span), true) => norm[span.clone()].iter_mut().zip(&value[span.clone()]).for_each(|(n, &x)| *n = 100.0 * t(x)),
+                (Some(span), false) => {
+                    norm[span.clone()].iter_mut().zip(&value[span.clone()]).for_each(|(n, &x)| *n = 100.0 * (1.0 - t(x)))
+                }
+                (None, _) => {
+                    for &r in rows {
+                        let x = value[r as usize];
+                        norm[r as usize] = 100.0 * if sign > 0.0 { t(x) } else { 1.0 - t(x) };
+                    }
                 }
             }
             true
@@ -1074,6 +1109,20 @@ pub(crate) fn accumulate(
     present: &mut [f64],
     mut flags: Option<(&[u8], &mut [u8])>,
 ) -> Option<usize> {
+    if let Some((cell, row)) = flags.as_mut() {
+        for ((r, &c), &x) in row.iter_mut().zip(cell.iter()).zip(col) {
+            *r |= if x.is_nan() { 0 } else { c & (QUALIFIED | IMPUTED | WINSORISED) };
+        }
+    }
+    if agg == Aggregate::Arithmetic {
+        // Branch-free: a missing score adds 0 to both sums.
+        for ((a, p), &x) in acc.iter_mut().zip(present.iter_mut()).zip(col) {
+            let here = !x.is_nan();
+            *p += if here { w } else { 0.0 };
+            *a += if here { w * x } else { 0.0 };
+        }
+        return None;
+    }
     let mut bad = None;
     for i in 0..col.len() {
         let x = col[i];
@@ -1081,11 +1130,7 @@ pub(crate) fn accumulate(
             continue;
         }
         present[i] += w;
-        if let Some((cell, row)) = flags.as_mut() {
-            row[i] |= cell[i] & (QUALIFIED | IMPUTED | WINSORISED);
-        }
         match agg {
-            Aggregate::Arithmetic => acc[i] += w * x,
             Aggregate::Geometric => {
                 if x <= 0.0 {
                     bad = bad.or(Some(i));
@@ -1093,7 +1138,7 @@ pub(crate) fn accumulate(
                     acc[i] += w * x.ln();
                 }
             }
-            Aggregate::Minimum => acc[i] = acc[i].min(x),
+            _ => acc[i] = acc[i].min(x),
         }
     }
     bad

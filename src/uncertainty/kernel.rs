@@ -77,31 +77,39 @@ pub(super) fn composite(
         for k in 0..n_k {
             let ind = &catalogue.indicators[layout.indicators[k] as usize];
             let d = layout.ind_dim[k] as usize;
-            sc.col.copy_from_slice(&base.cells.value[k * nu..(k + 1) * nu]);
-            if let Some(rng) = values.as_deref_mut() {
-                while let Some(&(c, lo, hi, factor)) = base.intervals.get(next).filter(|iv| (iv.0 as usize) < (k + 1) * nu) {
-                    sc.col[c as usize - k * nu] = (lo + (hi - lo) * uniform(rng)) * factor;
-                    next += 1;
+            let column = &base.cells.value[k * nu..(k + 1) * nu];
+            let drawn = values.is_some() && base.intervals.get(next).is_some_and(|iv| (iv.0 as usize) < (k + 1) * nu);
+            // The base column is read in place unless a draw or winsorising changes it.
+            let col: &[f64] = if drawn || options.winsorise.is_some() {
+                sc.col.copy_from_slice(column);
+                if let Some(rng) = values.as_deref_mut() {
+                    while let Some(&(c, lo, hi, factor)) = base.intervals.get(next).filter(|iv| (iv.0 as usize) < (k + 1) * nu) {
+                        sc.col[c as usize - k * nu] = (lo + (hi - lo) * uniform(rng)) * factor;
+                        next += 1;
+                    }
                 }
-            }
-            if let Some((lo_q, hi_q)) = options.winsorise {
-                for rows in &sets.rows {
-                    engine::winsorise_set(&mut sc.col, rows, lo_q, hi_q, &mut sc.buf, |_| {});
+                if let Some((lo_q, hi_q)) = options.winsorise {
+                    for rows in &sets.rows {
+                        engine::winsorise_set(&mut sc.col, rows, lo_q, hi_q, &mut sc.buf, |_| {});
+                    }
                 }
-            }
+                &sc.col
+            } else {
+                column
+            };
             let goalposts = (options.normalise == Normalise::Goalposts).then(|| match ind.goalposts {
                 Some(g) => (g.worst, g.best),
-                None => engine::data_goalposts(sc.col.iter().copied(), ind.polarity, &mut sc.buf),
+                None => engine::data_goalposts(col.iter().copied(), ind.polarity, &mut sc.buf),
             });
             sc.norm.fill(f64::NAN);
             for (s, rows) in sets.rows.iter().enumerate() {
-                let present = rows.iter().filter(|&&r| !sc.col[r as usize].is_nan()).count();
+                let present = rows.iter().filter(|&&r| !col[r as usize].is_nan()).count();
                 if present > 0
                     && engine::normalise_set(
                         options.normalise,
                         ind.polarity.sign(),
                         goalposts,
-                        &sc.col,
+                        col,
                         rows,
                         present,
                         &mut sc.norm,

@@ -511,8 +511,9 @@ impl Uncertainty {
                     .into_iter()
                     .zip(scores)
                     .map(move |(mut ranks, mut scores)| {
-                        ranks.sort_by(f64::total_cmp);
-                        scores.sort_by(f64::total_cmp);
+                        // Equal values are the same bits, so an unstable sort gives the same order.
+                        ranks.sort_unstable_by(f64::total_cmp);
+                        scores.sort_unstable_by(f64::total_cmp);
                         let q = |v: &[f64], p: f64| if v.is_empty() { f64::NAN } else { engine::quantile(v, p) };
                         // Ranks are sorted, so the count of draws with rank ≤ k is a partition point.
                         let share =
