@@ -22,12 +22,13 @@
 //! ```
 
 use polars::prelude::*;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Filter, PanelView, RowIndex, category_column, target_units};
 use crate::error::{Error, Result};
 use crate::model::{Comparator, Indicator, Polarity, Target, Targets, Tiers};
-use crate::panel::Panel;
+use crate::panel::{Panel, float_column};
 
 /// How the achievement ratio of an `at_most` target is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -225,26 +226,55 @@ pub(crate) fn tier_score(tiers: &Tiers, polarity: Polarity, x: f64, anchors: &Ti
 /// county's, else one for every unit. Returns (unit, catalogue index, target, scope) sorted by
 /// unit, year, indicator.
 pub(crate) fn effective_targets<'t>(panel: &Panel, targets: &'t Targets) -> Result<Vec<(u32, u16, &'t Target, &'static str)>> {
-    let mut best: PlHashMap<(u32, u16, i32), (u8, &'t Target, &'static str)> = PlHashMap::default();
+    Ok(effective_target_indices(panel, targets)?
+        .into_iter()
+        .map(|(u, k, ti, scope)| (u, k, &targets.targets[ti as usize], scope))
+        .collect())
+}
+
+/// [`effective_targets`] with each target as its position in `targets.targets`.
+fn effective_target_indices(panel: &Panel, targets: &Targets) -> Result<Vec<(u32, u16, u32, &'static str)>> {
+    let rank_of = |scope: &str| match scope {
+        "unit" => 0u8,
+        "county" => 1,
+        _ => 2,
+    };
+    // The distinct (year, indicator) keys, then one slot per key and unit holding the best
+    // target so far: dense arrays rather than a hash map, since county- and country-wide targets
+    // fill every unit's slot.
+    let mut resolved = Vec::with_capacity(targets.targets.len());
     for t in &targets.targets {
         let ind = super::indicator_index(panel.catalogue(), &t.indicator)?;
         let (ids, scope) = target_units(t, panel, panel.units())?;
-        let rank = match scope {
-            "unit" => 0,
-            "county" => 1,
-            _ => 2,
-        };
-        for u in ids {
-            let slot = best.entry((u, ind, t.year)).or_insert((rank, t, scope));
-            if rank < slot.0 {
-                *slot = (rank, t, scope);
+        resolved.push(((t.year, ind), ids, scope));
+    }
+    let mut keys: Vec<(i32, u16)> = resolved.iter().map(|r| r.0).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let n_units = panel.unit_codes().len();
+    const EMPTY: u32 = u32::MAX;
+    let mut slot = vec![EMPTY; keys.len() * n_units];
+    for (ti, (key, ids, scope)) in resolved.iter().enumerate() {
+        let kx = keys.binary_search(key).unwrap_or_default();
+        let rank = rank_of(scope);
+        for &u in ids {
+            let s = &mut slot[kx * n_units + u as usize];
+            // The first target of the best scope wins.
+            if *s == EMPTY || rank < rank_of(resolved[*s as usize].2) {
+                *s = ti as u32;
             }
         }
     }
-    let mut out: Vec<((u32, i32, u16), &'t Target, &'static str)> =
-        best.into_iter().map(|((u, i, y), (_, t, s))| ((u, y, i), t, s)).collect();
-    out.sort_by_key(|(k, _, _)| *k);
-    Ok(out.into_iter().map(|((u, _, i), t, s)| (u, i, t, s)).collect())
+    let mut out = Vec::new();
+    for u in 0..n_units {
+        for (kx, &(_, ind)) in keys.iter().enumerate() {
+            let ti = slot[kx * n_units + u];
+            if ti != EMPTY {
+                out.push((u as u32, ind, ti, resolved[ti as usize].2));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Compares every observation that has a target with it. Targets with no observation are
@@ -258,118 +288,119 @@ pub fn gaps(panel: &Panel, targets: &Targets, options: &GapOptions) -> Result<Da
     let view = PanelView::new(panel)?;
     let catalogue = panel.catalogue();
     let unit_mask = options.filter.unit_mask(panel)?;
-    let effective: Vec<_> = effective_targets(panel, targets)?
+    let all = &targets.targets;
+    let effective: Vec<_> = effective_target_indices(panel, targets)?
         .into_iter()
-        .filter(|(u, _, t, _)| unit_mask.as_ref().is_none_or(|m| m[*u as usize]) && options.filter.keeps_year(t.year))
+        .filter(|(u, _, ti, _)| unit_mask.as_ref().is_none_or(|m| m[*u as usize]) && options.filter.keeps_year(all[*ti as usize].year))
         .collect();
     let index = RowIndex::new(&view, panel.unit_codes().len());
 
-    let n = effective.len();
-    let mut unit = Vec::with_capacity(n);
-    let mut indicator = Vec::with_capacity(n);
-    let mut year = Vec::with_capacity(n);
-    let mut scope = Vec::with_capacity(n);
-    let mut comparator = Vec::with_capacity(n);
-    let mut target = Vec::with_capacity(n);
-    let mut target_hi = Vec::with_capacity(n);
-    let mut tiers: [Vec<Option<f64>>; 3] = Default::default();
-    let mut value = Vec::with_capacity(n);
-    let mut lo = Vec::with_capacity(n);
-    let mut hi = Vec::with_capacity(n);
-    let mut met = Vec::with_capacity(n);
-    let mut gap = Vec::with_capacity(n);
-    let mut achievement = Vec::with_capacity(n);
-    let mut tier_reached: Vec<Option<IdxSize>> = Vec::with_capacity(n);
-    let mut tier_score_col = Vec::with_capacity(n);
-    let mut status: Vec<Option<IdxSize>> = Vec::with_capacity(n);
-    let mut certain = Vec::with_capacity(n);
-    let mut qualified = Vec::with_capacity(n);
-    let mut reason: Vec<Option<String>> = Vec::with_capacity(n);
-    let mut origin = Vec::with_capacity(n);
-
-    for (u, k, t, sc) in effective {
-        let ind: &Indicator = &catalogue.indicators[k as usize];
-        unit.push(panel.unit_codes()[u as usize].as_str());
-        indicator.push(ind.code.as_str());
-        year.push(t.year);
-        scope.push(sc);
-        comparator.push(t.comparator.as_str());
-        target.push(t.value);
-        target_hi.push(t.value_hi);
-        tiers[0].push(t.tiers.map(|x| x.threshold));
-        tiers[1].push(t.tiers.map(|x| x.base));
-        tiers[2].push(t.tiers.map(|x| x.challenge));
-        origin.push(t.origin.as_str());
-        match index.find(&view, u, k, t.year).as_ref() {
-            None => {
-                value.push(None);
-                lo.push(None);
-                hi.push(None);
-                met.push(None);
-                gap.push(None);
-                achievement.push(None);
-                tier_reached.push(None);
-                tier_score_col.push(None);
-                status.push(Some(2));
-                certain.push(None);
-                qualified.push(None);
-                reason.push(Some(format!("no observation of {} for {} in {}", ind.code, panel.unit_codes()[u as usize], t.year)));
-            }
-            Some(&r) => {
-                let x = view.value[r];
-                let result = evaluate(t, x, options);
-                let (l, h) = (view.lo(r, ind), view.hi(r, ind));
-                value.push(Some(x));
-                lo.push(l.is_finite().then_some(l));
-                hi.push(h.is_finite().then_some(h));
-                met.push(Some(result.met));
-                gap.push(Some(result.gap));
-                achievement.push(result.achievement);
-                match t.tiers {
-                    Some(tiers) => {
-                        let (reached, score) = tier_score(&tiers, ind.polarity, x, &options.anchors);
-                        tier_reached.push(Some(IdxSize::from(reached)));
-                        tier_score_col.push(Some(score));
-                    }
-                    None => {
-                        tier_reached.push(None);
-                        tier_score_col.push(None);
+    /// One output row's computed fields (NaN and `NONE` for null).
+    struct Out {
+        value: f64,
+        lo: f64,
+        hi: f64,
+        gap: f64,
+        achievement: f64,
+        tier_score: f64,
+        tier: u8,
+        status: u8,
+        met: u8,
+        certain: u8,
+        qualified: u8,
+        reason: Option<String>,
+    }
+    const NONE: u8 = u8::MAX;
+    let rows: Vec<Out> = effective
+        .par_iter()
+        .map(|&(u, k, ti, _)| {
+            let t = &all[ti as usize];
+            let ind: &Indicator = &catalogue.indicators[k as usize];
+            match index.find(&view, u, k, t.year) {
+                None => Out {
+                    value: f64::NAN,
+                    lo: f64::NAN,
+                    hi: f64::NAN,
+                    gap: f64::NAN,
+                    achievement: f64::NAN,
+                    tier_score: f64::NAN,
+                    tier: NONE,
+                    status: 2,
+                    met: NONE,
+                    certain: NONE,
+                    qualified: NONE,
+                    reason: Some(format!("no observation of {} for {} in {}", ind.code, panel.unit_codes()[u as usize], t.year)),
+                },
+                Some(r) => {
+                    let x = view.value[r];
+                    let result = evaluate(t, x, options);
+                    let (l, h) = (view.lo(r, ind), view.hi(r, ind));
+                    let (tier, tier_score) = match t.tiers {
+                        Some(tiers) => tier_score(&tiers, ind.polarity, x, &options.anchors),
+                        None => (NONE, f64::NAN),
+                    };
+                    Out {
+                        value: x,
+                        lo: if l.is_finite() { l } else { f64::NAN },
+                        hi: if h.is_finite() { h } else { f64::NAN },
+                        gap: result.gap,
+                        achievement: result.achievement.unwrap_or(f64::NAN),
+                        tier_score,
+                        tier,
+                        status: if result.met { 0 } else { 1 },
+                        met: u8::from(result.met),
+                        certain: u8::from(verdict_certain(t, l, h, view.hi_exclusive(r, ind), result.met)),
+                        qualified: u8::from(view.qualified(r)),
+                        reason: result.reason,
                     }
                 }
-                status.push(Some(if result.met { 0 } else { 1 }));
-                certain.push(Some(verdict_certain(t, l, h, view.hi_exclusive(r, ind), result.met)));
-                qualified.push(Some(view.qualified(r)));
-                reason.push(result.reason);
             }
-        }
-    }
-    let [threshold, base, challenge] = tiers;
+        })
+        .collect();
+    let n = rows.len();
+    // Per-target and per-unit columns are gathered from small tables by index.
+    let target_idx: IdxCa = effective.iter().map(|e| e.2 as IdxSize).collect_ca("".into());
+    let per_target = |name: &str, values: Vec<Option<f64>>| -> Result<Column> {
+        Ok(Float64Chunked::from_iter_options(name.into(), values.into_iter()).take(&target_idx)?.into_column())
+    };
+    let per_target_str = |name: &str, values: Vec<&str>| -> Result<Column> {
+        Ok(StringChunked::from_iter_values(name.into(), values.into_iter()).take(&target_idx)?.into_column())
+    };
+    let unit_idx: IdxCa = effective.iter().map(|e| e.0 as IdxSize).collect_ca("".into());
+    let unit = StringChunked::from_iter_values("unit".into(), panel.unit_codes().iter().map(String::as_str)).take(&unit_idx)?;
+    let ind_idx: IdxCa = effective.iter().map(|e| IdxSize::from(e.1)).collect_ca("".into());
+    let indicator =
+        StringChunked::from_iter_values("indicator".into(), catalogue.indicators.iter().map(|i| i.code.as_str())).take(&ind_idx)?;
+    let flag = |name: &str, f: fn(&Out) -> u8| -> Column {
+        rows.iter().map(|o| (f(o) != NONE).then(|| f(o) == 1)).collect::<BooleanChunked>().with_name(name.into()).into_column()
+    };
+    let float = |name: &str, f: fn(&Out) -> f64| float_column(name, rows.iter().map(f).collect());
     Ok(DataFrame::new(
-        unit.len(),
+        n,
         vec![
-            Column::new("unit".into(), unit),
-            Column::new("indicator".into(), indicator),
-            Column::new("year".into(), year),
-            Column::new("scope".into(), scope),
-            Column::new("comparator".into(), comparator),
-            Column::new("target".into(), target),
-            Column::new("target_hi".into(), target_hi),
-            Column::new("threshold".into(), threshold),
-            Column::new("base".into(), base),
-            Column::new("challenge".into(), challenge),
-            Column::new("value".into(), value),
-            Column::new("lo".into(), lo),
-            Column::new("hi".into(), hi),
-            Column::new("met".into(), met),
-            Column::new("gap".into(), gap),
-            Column::new("achievement".into(), achievement),
-            category_column("tier_reached", &TIERS, tier_reached.into_iter())?,
-            Column::new("tier_score".into(), tier_score_col),
-            category_column("status", &STATUS, status.into_iter())?,
-            Column::new("certain".into(), certain),
-            Column::new("qualified".into(), qualified),
-            Column::new("reason".into(), reason),
-            Column::new("target_origin".into(), origin),
+            unit.into_column(),
+            indicator.into_column(),
+            Column::new("year".into(), effective.iter().map(|e| all[e.2 as usize].year).collect::<Vec<_>>()),
+            Column::new("scope".into(), effective.iter().map(|e| e.3).collect::<Vec<_>>()),
+            per_target_str("comparator", all.iter().map(|t| t.comparator.as_str()).collect())?,
+            per_target("target", all.iter().map(|t| Some(t.value)).collect())?,
+            per_target("target_hi", all.iter().map(|t| t.value_hi).collect())?,
+            per_target("threshold", all.iter().map(|t| t.tiers.map(|x| x.threshold)).collect())?,
+            per_target("base", all.iter().map(|t| t.tiers.map(|x| x.base)).collect())?,
+            per_target("challenge", all.iter().map(|t| t.tiers.map(|x| x.challenge)).collect())?,
+            float("value", |o| o.value),
+            float("lo", |o| o.lo),
+            float("hi", |o| o.hi),
+            flag("met", |o| o.met),
+            float("gap", |o| o.gap),
+            float("achievement", |o| o.achievement),
+            category_column("tier_reached", &TIERS, rows.iter().map(|o| (o.tier != NONE).then_some(IdxSize::from(o.tier))))?,
+            float("tier_score", |o| o.tier_score),
+            category_column("status", &STATUS, rows.iter().map(|o| Some(IdxSize::from(o.status))))?,
+            flag("certain", |o| o.certain),
+            flag("qualified", |o| o.qualified),
+            Column::new("reason".into(), rows.iter().map(|o| o.reason.as_deref()).collect::<Vec<_>>()),
+            per_target_str("target_origin", all.iter().map(|t| t.origin.as_str()).collect())?,
         ],
     )?)
 }

@@ -13,19 +13,31 @@ fn opt_u32(name: &str, v: impl Iterator<Item = u32>) -> Column {
     v.map(|x| (x > 0).then_some(x)).collect::<UInt32Chunked>().with_name(name.into()).into_column()
 }
 
-fn flag_text(f: u8) -> Option<&'static str> {
-    const ALL: [&str; 8] = [
-        "",
-        "qualified",
-        "imputed",
-        "qualified,imputed",
-        "winsorised",
-        "qualified,winsorised",
-        "imputed,winsorised",
-        "qualified,imputed,winsorised",
-    ];
-    let i = (f & (QUALIFIED | IMPUTED | WINSORISED)) as usize;
-    (i > 0).then_some(ALL[i])
+/// The row's values at `idx` in `dictionary` (null where `idx` is `None`).
+fn gather(name: &str, dictionary: &StringChunked, idx: impl Iterator<Item = Option<IdxSize>>) -> Result<Column> {
+    let idx: IdxCa = idx.collect();
+    Ok(dictionary.take(&idx)?.with_name(name.into()).into_column())
+}
+
+const FLAG_TEXT: [&str; 8] = [
+    "",
+    "qualified",
+    "imputed",
+    "qualified,imputed",
+    "winsorised",
+    "qualified,winsorised",
+    "imputed,winsorised",
+    "qualified,imputed,winsorised",
+];
+
+fn flag_dictionary() -> StringChunked {
+    StringChunked::from_iter_values("".into(), FLAG_TEXT.iter().copied())
+}
+
+/// Position of a row's flags in [`FLAG_TEXT`]; `None` when there are none.
+fn flag_index(f: u8) -> Option<IdxSize> {
+    let i = f & (QUALIFIED | IMPUTED | WINSORISED);
+    (i > 0).then_some(IdxSize::from(i))
 }
 
 impl Scores {
@@ -58,27 +70,30 @@ impl Scores {
             let (now, before) = (self.rank[r], self.rank[r - nu]);
             (now > 0 && before > 0).then(|| before as i32 - now as i32)
         };
-        let group = |r: usize| {
+        // Text columns are gathered from small dictionaries by index: only 16-byte views are
+        // written per row, and the strings themselves are shared.
+        let units = StringChunked::from_iter_values("".into(), self.names.units.iter().map(String::as_str));
+        let names = StringChunked::from_iter_options("".into(), self.names.unit_names.iter().map(|n| n.as_deref()));
+        let groups = StringChunked::from_iter_values("".into(), self.layout.group_names.iter().map(String::as_str));
+        let unit_idx = || rows.iter().map(|&r| Some((r % nu) as IdxSize));
+        let group_idx = rows.iter().map(|&r| {
             let g = self.layout.group[r % nu];
-            (g != u32::MAX).then(|| self.layout.group_names[g as usize].as_str())
+            (g != u32::MAX).then_some(g as IdxSize)
+        });
+        let reasons: Vec<&str> = {
+            let mut v: Vec<&str> = reason.values().copied().collect();
+            v.sort_unstable();
+            v.dedup();
+            v
         };
+        let reason_idx = rows.iter().map(|&r| reason.get(&r).and_then(|x| reasons.binary_search(x).ok()).map(|i| i as IdxSize));
         let n = rows.len();
-        // The three text columns are the costly ones; build them side by side.
-        let (unit, (name, grp)) = rayon::join(
-            || Column::new("unit".into(), rows.iter().map(|&r| self.names.units[r % nu].as_str()).collect::<Vec<_>>()),
-            || {
-                rayon::join(
-                    || Column::new("name".into(), rows.iter().map(|&r| self.names.unit_names[r % nu].as_deref()).collect::<Vec<_>>()),
-                    || Column::new("group".into(), rows.iter().map(|&r| group(r)).collect::<Vec<_>>()),
-                )
-            },
-        );
         let df = DataFrame::new(
             n,
             vec![
-                unit,
-                name,
-                grp,
+                gather("unit", &units, unit_idx())?,
+                gather("name", &names, unit_idx())?,
+                gather("group", &groups, group_idx)?,
                 Column::new("year".into(), rows.iter().map(|&r| self.layout.year_of(r)).collect::<Vec<_>>()),
                 float_column("score", rows.iter().map(|&r| self.rows.score[r]).collect()),
                 opt_u32("rank", rows.iter().map(|&r| self.rank[r])),
@@ -86,8 +101,8 @@ impl Scores {
                 opt_u32("group_rank", rows.iter().map(|&r| self.group_rank[r])),
                 Column::new("rank_change".into(), rows.iter().map(|&r| prev_rank(r)).collect::<Vec<_>>()),
                 float_column("coverage", rows.iter().map(|&r| if self.rows.cov[r].is_nan() { 0.0 } else { self.rows.cov[r] }).collect()),
-                Column::new("flags".into(), rows.iter().map(|&r| flag_text(self.rows.flags[r])).collect::<Vec<_>>()),
-                Column::new("reason".into(), rows.iter().map(|&r| reason.get(&r).copied()).collect::<Vec<_>>()),
+                gather("flags", &flag_dictionary(), rows.iter().map(|&r| flag_index(self.rows.flags[r])))?,
+                gather("reason", &StringChunked::from_iter_values("".into(), reasons.iter().copied()), reason_idx)?,
             ],
         )?;
         Ok(df)
