@@ -22,6 +22,9 @@
 //! ```
 
 use polars::prelude::*;
+use polars_arrow::array::BooleanArray;
+use polars_arrow::bitmap::Bitmap;
+use polars_arrow::datatypes::ArrowDataType;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -245,20 +248,26 @@ pub fn changes(panel: &Panel, options: &ChangeOptions) -> Result<DataFrame> {
     });
 
     let unit_mask = options.filter.unit_mask(panel)?;
-    let keep: Vec<bool> = (0..view.len())
-        .map(|r| unit_mask.as_ref().is_none_or(|m| m[view.unit[r] as usize]) && options.filter.keeps_year(view.year[r]))
-        .collect();
+    let filtered = unit_mask.is_some() || options.filter.years.is_some();
+    let keep: Vec<bool> = if filtered {
+        (0..view.len())
+            .map(|r| unit_mask.as_ref().is_none_or(|m| m[view.unit[r] as usize]) && options.filter.keeps_year(view.year[r]))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let frame = panel.frame();
     let n = view.len();
     let Columns { prev_year, prev_value, abs, abs_lo, abs_hi, rel, annual, status, certain, qualified, reason } = cols;
-    let prev_year: Int32Chunked = prev_year.into_iter().map(|y| (y != NO_YEAR).then_some(y)).collect();
+    let has_prev: Bitmap = prev_year.iter().map(|&y| y != NO_YEAR).collect();
+    let prev_year = Int32Chunked::from_vec_validity("prev_year".into(), prev_year, Some(has_prev));
     let mut out = DataFrame::new(
         n,
         vec![
             frame.column("unit")?.clone(),
             frame.column("indicator")?.clone(),
             frame.column("year")?.clone(),
-            prev_year.with_name("prev_year".into()).into_column(),
+            prev_year.into_column(),
             frame.column("value")?.clone(),
             float_column("prev_value", prev_value),
             float_column("abs_change", abs),
@@ -267,15 +276,17 @@ pub fn changes(panel: &Panel, options: &ChangeOptions) -> Result<DataFrame> {
             float_column("rel_change", rel),
             float_column("annual_rate", annual),
             category_column("status", &STATUS, status.iter().map(|s| Some(IdxSize::from(*s))))?,
-            Column::new(
-                "certain".into(),
-                certain.iter().map(|c| (*c != NONE).then_some(*c == 1)).collect::<BooleanChunked>().into_series(),
-            ),
+            {
+                let values: Bitmap = certain.iter().map(|&c| c == 1).collect();
+                let validity: Bitmap = certain.iter().map(|&c| c != NONE).collect();
+                let array = BooleanArray::new(ArrowDataType::Boolean, values, Some(validity));
+                BooleanChunked::with_chunk("certain".into(), array).into_column()
+            },
             Column::new("qualified".into(), qualified),
             category_column("reason", &REASONS, reason.iter().map(|r| (*r != NONE).then_some(IdxSize::from(*r))))?,
         ],
     )?;
-    if keep.iter().any(|k| !k) {
+    if filtered && keep.iter().any(|k| !k) {
         out = out.filter(&BooleanChunked::from_slice("keep".into(), &keep))?;
     }
     Ok(out)

@@ -20,6 +20,10 @@ use crate::model::{Catalogue, Targets, Units, parse_value as core_parse_value};
 use crate::panel::{Panel, PanelOptions, PanelSummary};
 
 use arrow::{from_py, to_polars};
+
+/// See the `mimalloc` note in Cargo.toml: freed pages are reused by the next call.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use errors::{FazhiError, to_py_err};
 
 /// Runs core work with the GIL released; a panic (a bug, never expected) becomes a FazhiError

@@ -41,6 +41,28 @@ fn flag_index(f: u8) -> Option<IdxSize> {
 }
 
 impl Scores {
+    /// Selected rows by year, then rank (unranked last), then unit. The three keys are packed
+    /// into one integer, so the sort compares plain u64s.
+    fn rows_by_rank(&self) -> Vec<usize> {
+        let nu = self.layout.n_units;
+        let key = |r: usize| -> (usize, u32, usize) { (r / nu, if self.rank[r] == 0 { u32::MAX } else { self.rank[r] }, r % nu) };
+        if nu >= 1 << 28 || self.layout.years.len() >= 1 << 8 {
+            let mut rows: Vec<usize> = self.selected_rows().collect();
+            rows.sort_unstable_by_key(|&r| key(r));
+            return rows;
+        }
+        let mut packed: Vec<u64> = self
+            .selected_rows()
+            .map(|r| {
+                let (yi, rank, u) = key(r);
+                let rank = if rank == u32::MAX { nu as u64 + 1 } else { u64::from(rank) };
+                (yi as u64) << 56 | rank << 28 | u as u64
+            })
+            .collect();
+        packed.sort_unstable();
+        packed.into_iter().map(|p| ((p >> 56) as usize) * nu + (p & ((1 << 28) - 1)) as usize).collect()
+    }
+
     /// Selected rows in output order: year, then unit.
     fn selected_rows(&self) -> impl Iterator<Item = usize> + '_ {
         let nu = self.layout.n_units;
@@ -51,8 +73,7 @@ impl Scores {
     /// and `docs/methodology.md` §6–7. Sorted by year, then rank (unranked last), then unit.
     pub fn composite(&self) -> Result<DataFrame> {
         let nu = self.layout.n_units;
-        let mut rows: Vec<usize> = self.selected_rows().collect();
-        rows.sort_unstable_by_key(|&r| (r / nu, if self.rank[r] == 0 { u32::MAX } else { self.rank[r] }, r % nu));
+        let rows = self.rows_by_rank();
         let reason: std::collections::HashMap<usize, &str> = self
             .excluded
             .iter()

@@ -74,7 +74,7 @@ pub(super) fn composite(
         let mut set_total = vec![0.0f64; n_sets * n_d];
         let mut first_bad: Option<(usize, String)> = None;
         let mut next = 0;
-        for k in 0..n_k {
+        for (k, &w) in w_ind.iter().enumerate().take(n_k) {
             let ind = &catalogue.indicators[layout.indicators[k] as usize];
             let d = layout.ind_dim[k] as usize;
             let column = &base.cells.value[k * nu..(k + 1) * nu];
@@ -116,11 +116,11 @@ pub(super) fn composite(
                         &mut sc.idx,
                     )
                 {
-                    set_total[s * n_d + d] += w_ind[k];
+                    set_total[s * n_d + d] += w;
                 }
             }
             let range = d * nu..(d + 1) * nu;
-            let bad = engine::accumulate(agg_dim, w_ind[k], &sc.norm, &mut sc.acc[range.clone()], &mut sc.dim_present[range], None);
+            let bad = engine::accumulate(agg_dim, w, &sc.norm, &mut sc.acc[range.clone()], &mut sc.dim_present[range], None);
             if let Some(u) = bad
                 && first_bad.as_ref().is_none_or(|(v, _)| u < *v)
             {
