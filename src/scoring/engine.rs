@@ -421,11 +421,14 @@ pub(crate) fn cells(
     };
     let attributes = |name: &str| -> Vec<f64> { unit_rows.iter().map(|u| u.and_then(|u| u.attribute(name)).unwrap_or(f64::NAN)).collect() };
     lap("copy");
-    let mut extra_qualified: Vec<(usize, usize)> = Vec::new();
-    for (k, &ci) in layout.indicators.iter().enumerate() {
-        let ci = ci as usize;
+    // Columns are denominated side by side; each returns its notes and the cells whose
+    // denominator was qualified.
+    type Denominated = (Vec<Exclusion>, Vec<(usize, usize)>);
+    let per_column: Vec<Result<Denominated>> = value.par_chunks_mut(n_rows.max(1)).take(n_k).enumerate().map(|(k, out)| {
+        let mut excluded: Vec<Exclusion> = Vec::new();
+        let mut extra_qualified: Vec<(usize, usize)> = Vec::new();
+        let ci = layout.indicators[k] as usize;
         let ind = &catalogue.indicators[ci];
-        let out = &mut value[k * n_rows..(k + 1) * n_rows];
         match (&ind.denominator, options.denominate) {
             (Some(Denominator::Attribute { attribute, per }), true) => {
                 let src = reported(k);
@@ -508,6 +511,13 @@ pub(crate) fn cells(
             }
             _ => {}
         }
+        Ok((excluded, extra_qualified))
+    }).collect();
+    let mut extra_qualified = Vec::new();
+    for column in per_column {
+        let (notes, cells) = column?;
+        excluded.extend(notes);
+        extra_qualified.extend(cells);
     }
     for (k, r) in extra_qualified {
         flags[k * n_rows + r] |= QUALIFIED;
@@ -578,10 +588,15 @@ pub(crate) fn cells(
 /// A vector of n NaNs, filled by all threads: for the large columns, first-touch page faults
 /// cost as much as the filling, and they run in parallel this way.
 pub(crate) fn nan_filled(n: usize) -> Vec<f64> {
+    filled(n, f64::NAN)
+}
+
+/// A vector of n copies of x, filled by all threads when large (see [`nan_filled`]).
+pub(crate) fn filled(n: usize, x: f64) -> Vec<f64> {
     if n < 1 << 20 {
-        return vec![f64::NAN; n];
+        return vec![x; n];
     }
-    (0..n).into_par_iter().map(|_| f64::NAN).collect()
+    (0..n).into_par_iter().map(|_| x).collect()
 }
 
 /// A group median needs at least this many reporting units.
@@ -1058,23 +1073,31 @@ pub(crate) fn aggregate(
     if let Some((r, what)) = blocks.iter().filter_map(|b| b.error.clone()).min_by_key(|(r, _)| *r) {
         return Err(geometric_zero(&units[r % layout.n_units], layout.year_of(r), &what));
     }
+    // The per-dimension arrays are assembled one dimension per task; every block's rows are
+    // copied into place.
+    let assemble = |part: fn(&Block) -> &[f64]| -> Vec<f64> {
+        let mut out = filled(n_d * n_rows, 0.0);
+        out.par_chunks_mut(n_rows.max(1)).enumerate().for_each(|(d, col)| {
+            for (blk, &a) in blocks.iter().zip(&starts) {
+                let len = blk.score.len();
+                col[a..a + len].copy_from_slice(&part(blk)[d * len..(d + 1) * len]);
+            }
+        });
+        out
+    };
+    let (dim_score, (dim_cov, dim_present)) =
+        rayon::join(|| assemble(|b| &b.dim_score), || rayon::join(|| assemble(|b| &b.dim_cov), || assemble(|b| &b.dim_present)));
     let mut rows = Rows {
-        dim_score: vec![f64::NAN; n_d * n_rows],
-        dim_cov: vec![f64::NAN; n_d * n_rows],
-        dim_present: vec![0.0; n_d * n_rows],
+        dim_score,
+        dim_cov,
+        dim_present,
         score: Vec::with_capacity(n_rows),
         cov: Vec::with_capacity(n_rows),
         present: Vec::with_capacity(n_rows),
         flags: Vec::with_capacity(n_rows),
         observed: observed.to_vec(),
     };
-    for (blk, &a) in blocks.into_iter().zip(&starts) {
-        let len = blk.score.len();
-        for d in 0..n_d {
-            rows.dim_score[d * n_rows + a..d * n_rows + a + len].copy_from_slice(&blk.dim_score[d * len..(d + 1) * len]);
-            rows.dim_cov[d * n_rows + a..d * n_rows + a + len].copy_from_slice(&blk.dim_cov[d * len..(d + 1) * len]);
-            rows.dim_present[d * n_rows + a..d * n_rows + a + len].copy_from_slice(&blk.dim_present[d * len..(d + 1) * len]);
-        }
+    for blk in blocks {
         rows.score.extend(blk.score);
         rows.cov.extend(blk.cov);
         rows.present.extend(blk.present);

@@ -113,61 +113,71 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
     let mut rank = vec![0u32; n_rows];
     let mut dense_rank = vec![0u32; n_rows];
     let mut group_rank = vec![0u32; n_rows];
-    for (yi, &year) in layout.years.iter().enumerate() {
-        if !layout.selected[yi] {
-            continue;
-        }
-        let year_rows: Vec<u32> = ((yi * nu) as u32..((yi + 1) * nu) as u32).collect();
-        let (r, d) = engine::rank(&rows.score, &year_rows);
-        for (i, &row) in year_rows.iter().enumerate() {
-            rank[row as usize] = r[i];
-            dense_rank[row as usize] = d[i];
-        }
-        let mut members: Vec<Vec<u32>> = vec![Vec::new(); layout.group_names.len()];
-        for &row in &year_rows {
-            let g = layout.group[row as usize % nu];
-            if g != u32::MAX {
-                members[g as usize].push(row);
+    // Each year's rows are one block of the rank arrays, so the years are ranked side by side.
+    let unranked: Vec<Vec<Exclusion>> = rank
+        .par_chunks_mut(nu.max(1))
+        .zip(dense_rank.par_chunks_mut(nu.max(1)))
+        .zip(group_rank.par_chunks_mut(nu.max(1)))
+        .enumerate()
+        .map(|(yi, ((rank, dense_rank), group_rank))| {
+            let mut out = Vec::new();
+            if !layout.selected[yi] {
+                return out;
             }
-        }
-        for m in &members {
-            let (r, _) = engine::rank(&rows.score, m);
-            for (i, &row) in m.iter().enumerate() {
-                group_rank[row as usize] = r[i];
+            let year = layout.years[yi];
+            let base = (yi * nu) as u32;
+            let year_rows: Vec<u32> = (base..base + nu as u32).collect();
+            let (r, d) = engine::rank(&rows.score, &year_rows);
+            rank.copy_from_slice(&r);
+            dense_rank.copy_from_slice(&d);
+            let mut members: Vec<Vec<u32>> = vec![Vec::new(); layout.group_names.len()];
+            for &row in &year_rows {
+                let g = layout.group[(row - base) as usize];
+                if g != u32::MAX {
+                    members[g as usize].push(row);
+                }
             }
-        }
-        // Units not ranked this year, with the reason.
-        for &row in &year_rows {
-            let row = row as usize;
-            if !rows.score[row].is_nan() {
-                continue;
+            for m in &members {
+                let (r, _) = engine::rank(&rows.score, m);
+                for (i, &row) in m.iter().enumerate() {
+                    group_rank[(row - base) as usize] = r[i];
+                }
             }
-            let (reason, detail) = if rows.observed[row] == 0 {
-                ("no_report", format!("no observation in {year}"))
-            } else {
-                let present = (0..layout.dims.len()).filter(|&d| !rows.dim_score[d * n_rows + row].is_nan()).count();
-                (
-                    "low_coverage",
-                    format!(
-                        "dimension weight present {:.2} < {:.2} ({present} of {} dimensions have a score; a dimension needs {:.2} of its indicator weight)",
-                        if rows.cov[row].is_nan() { 0.0 } else { rows.cov[row] },
-                        options.min_coverage.1,
-                        layout.dims.len(),
-                        options.min_coverage.0
-                    ),
-                )
-            };
-            excluded.push(Exclusion {
-                unit: Some((row % nu) as u32),
-                year: Some(year),
-                indicator: None,
-                dimension: None,
-                level: "composite".into(),
-                reason: reason.into(),
-                detail,
-            });
-        }
-    }
+            // Units not ranked this year, with the reason.
+            for &row in &year_rows {
+                let row = row as usize;
+                if !rows.score[row].is_nan() {
+                    continue;
+                }
+                let (reason, detail) = if rows.observed[row] == 0 {
+                    ("no_report", format!("no observation in {year}"))
+                } else {
+                    let present = (0..layout.dims.len()).filter(|&d| !rows.dim_score[d * n_rows + row].is_nan()).count();
+                    (
+                        "low_coverage",
+                        format!(
+                            "dimension weight present {:.2} < {:.2} ({present} of {} dimensions have a score; a dimension needs {:.2} of its indicator weight)",
+                            if rows.cov[row].is_nan() { 0.0 } else { rows.cov[row] },
+                            options.min_coverage.1,
+                            layout.dims.len(),
+                            options.min_coverage.0
+                        ),
+                    )
+                };
+                out.push(Exclusion {
+                    unit: Some((row % nu) as u32),
+                    year: Some(year),
+                    indicator: None,
+                    dimension: None,
+                    level: "composite".into(),
+                    reason: reason.into(),
+                    detail,
+                });
+            }
+            out
+        })
+        .collect();
+    excluded.extend(unranked.into_iter().flatten());
 
     lap("rank");
     let names = Names {
