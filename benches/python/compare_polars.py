@@ -406,9 +406,11 @@ def main() -> None:
             used = r["peak_rss_mb"] - r["rss_before_input_mb"]
             what = "changes+gaps" if name == "fazhi" else "the pipeline"
             held = "input, panel" if name == "fazhi" else "input"
+            # ru_maxrss is the process's peak so far; on small data the import already set it.
+            whole = f"{used / size:.2f}x" if used > 0 else "n/a (below the import-time peak)"
             print(
                 f"peak memory {name:6}: {what} {step:7.0f} MB above the loaded data = "
-                f"{step / size:.2f}x the input frame; whole process ({held} and outputs) {used / size:.2f}x"
+                f"{step / size:.2f}x the input frame; whole process ({held} and outputs) {whole}"
             )
 
 
