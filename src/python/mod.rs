@@ -21,7 +21,7 @@ use crate::panel::{Panel, PanelOptions, PanelSummary};
 
 use arrow::{from_py, to_polars};
 
-/// See the `mimalloc` note in Cargo.toml: freed pages are reused by the next call.
+/// See the `mimalloc` note in Cargo.toml.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use errors::{FazhiError, to_py_err};
@@ -756,15 +756,8 @@ fn parse_value<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>>
     Ok(d)
 }
 
-/// `mi_option_purge_delay` in mimalloc's `mi_option_t` (the same value in its v2 and v3).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 #[pymodule]
 fn _fazhi(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    // Freed memory stays with the allocator for a second (mimalloc's default is 10 ms), so a
-    // scoring run reuses the pages of the previous one instead of faulting in fresh zeroed pages.
-    // SAFETY: sets a plain integer option; mimalloc reads options atomically.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1000) };
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("BUILD_PROFILE", if cfg!(debug_assertions) { "debug" } else { "release" })?;
     errors::register(m)?;
