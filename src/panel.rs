@@ -163,6 +163,8 @@ pub struct Panel {
     /// Catalogue index of each row's indicator.
     indicator_idx: Arc<Vec<u16>>,
     qualifiers: Arc<Vec<Qualifier>>,
+    /// The distinct years of the accepted rows, ascending.
+    years: Arc<Vec<i32>>,
 }
 
 const UNIT_HEADERS: &[&str] =
@@ -512,6 +514,23 @@ pub(crate) fn float_column(name: &str, values: Vec<f64>) -> Column {
     Float64Chunked::from_vec_validity(name.into(), values, validity).into_column()
 }
 
+/// The distinct values of `years`, ascending, in one pass (years are validated to lie in
+/// 1949..=2100; anything else is collected on the side).
+fn distinct_years(years: impl Iterator<Item = i32>) -> Vec<i32> {
+    let mut seen = [false; 256];
+    let mut other = Vec::new();
+    for y in years {
+        match usize::try_from(y - 1900) {
+            Ok(i) if i < seen.len() => seen[i] = true,
+            _ => other.push(y),
+        }
+    }
+    let mut out: Vec<i32> = (0..seen.len()).filter(|&i| seen[i]).map(|i| 1900 + i as i32).chain(other).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// Reads "2023", "2023年", "2023年度" or "2023.0" as a year in 1949..=2100.
 pub(crate) fn parse_year(text: &str) -> Option<i32> {
     let t = crate::model::value::normalize(text);
@@ -676,7 +695,13 @@ impl Panel {
             unit_idx: Arc::new(accepted.iter().map(|a| a.unit).collect()),
             indicator_idx: Arc::new(accepted.iter().map(|a| a.indicator).collect()),
             qualifiers: Arc::new(accepted.iter().map(|a| a.qualifier).collect()),
+            years: Arc::new(distinct_years(accepted.iter().map(|a| a.year))),
         })
+    }
+
+    /// The distinct years of the observations, ascending.
+    pub fn years(&self) -> &[i32] {
+        &self.years
     }
 
     /// The accepted observations, long form: see [`PANEL_COLUMNS`]. Sorted by unit, year and

@@ -153,21 +153,10 @@ pub(crate) struct Normalised {
     pub informative: Vec<bool>,
 }
 
-pub(crate) fn layout(panel: &Panel, view: &PanelView<'_>, options: &ScoreOptions) -> Result<(Layout, Vec<Exclusion>)> {
+pub(crate) fn layout(panel: &Panel, options: &ScoreOptions) -> Result<(Layout, Vec<Exclusion>)> {
     let catalogue = panel.catalogue();
     let mut excluded = Vec::new();
-    // The distinct years, in one pass (years are validated to lie in 1949..=2100).
-    let mut seen = [false; 256];
-    let mut other = Vec::new();
-    for &y in view.year {
-        match usize::try_from(y - 1900) {
-            Ok(i) if i < seen.len() => seen[i] = true,
-            _ => other.push(y),
-        }
-    }
-    let mut years: Vec<i32> = (0..seen.len()).filter(|&i| seen[i]).map(|i| 1900 + i as i32).chain(other).collect();
-    years.sort_unstable();
-    years.dedup();
+    let years: Vec<i32> = panel.years().to_vec();
     if years.is_empty() {
         return Err(Error::InvalidArgument("the panel has no observations to score".into()));
     }

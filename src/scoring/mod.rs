@@ -98,7 +98,7 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
     };
     let catalogue = panel.catalogue();
     let view = crate::analytics::PanelView::new(panel)?;
-    let (layout, mut excluded) = engine::layout(panel, &view, options)?;
+    let (layout, mut excluded) = engine::layout(panel, options)?;
     lap("layout");
     let (mut cells, observed) = engine::cells(panel, &view, &layout, options, &mut excluded)?;
     lap("cells");

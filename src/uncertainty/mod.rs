@@ -184,7 +184,7 @@ impl<'p> Prepared<'p> {
         for &imp in &impute {
             let opts = ScoreOptions { years: Some(vec![options.year]), impute: imp, ..options.score.clone() };
             let mut excluded = Vec::new();
-            let (full_layout, _) = engine::layout(panel, &view, &opts)?;
+            let (full_layout, _) = engine::layout(panel, &opts)?;
             let (cells, observed) = engine::cells(panel, &view, &full_layout, &opts, &mut excluded)?;
             // Slice the year out: a one-year layout, so each draw works on units × indicators only.
             let yi = full_layout
