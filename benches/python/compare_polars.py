@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -36,10 +35,6 @@ import polars as pl
 
 YEARS = 10
 FIRST_YEAR = 2015
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def catalogue() -> pl.DataFrame:
@@ -169,7 +164,7 @@ def run_measured(cmd: list[str], repeat: int) -> dict:
     timed = subprocess.run(cmd + ["--repeat", str(repeat)], capture_output=True, text=True, check=True)
     result = json.loads(timed.stdout.strip().splitlines()[-1])
     memory = json.loads(mem.stdout.strip().splitlines()[-1])
-    for key in ("step_peak_mb", "peak_rss_mb", "rss_before_input_mb", "rss_after_input_mb"):
+    for key in ("step_peak_mb", "whole_peak_mb"):
         if key in memory:
             result[key] = memory[key]
     return result
@@ -224,8 +219,8 @@ def run_score_part(part: str, data: str, units_path: str, repeat: int) -> dict:
     warnings.simplefilter("ignore")
     import fazhi
 
-    df = pl.read_ipc(data).rechunk()
-    units = pl.read_ipc(units_path)
+    df = pl.read_ipc(data, memory_map=False).rechunk()
+    units = pl.read_ipc(units_path, memory_map=False)
     input_mb = df.estimated_size("mb")
     result: dict = {"part": part, "rows": df.height, "input_mb": input_mb, "build": fazhi.BUILD_PROFILE}
     times: dict[str, list[float]] = {}
@@ -323,11 +318,11 @@ def run_part(part: str, data: str, repeat: int) -> dict:
     warnings.simplefilter("ignore")
     import fazhi
 
-    base_rss = rss_mb()
-    df = pl.read_ipc(data).rechunk()
+    base_rss = PeakRss.now_mb()
+    # Read into memory (not memory-mapped), so the input counts as resident like any frame.
+    df = pl.read_ipc(data, memory_map=False).rechunk()
     targets = synthetic_targets()
     input_mb = df.estimated_size("mb")
-    after_input = rss_mb()
     times: dict[str, list[float]] = {}
     result: dict = {"part": part, "rows": df.height, "input_mb": input_mb, "build": fazhi.BUILD_PROFILE}
     if part == "fazhi":
@@ -355,7 +350,7 @@ def run_part(part: str, data: str, repeat: int) -> dict:
     with PeakRss() as mem:
         changes, gaps = run()
     result["step_peak_mb"] = mem.peak - mem.start
-    result["before_step_mb"] = mem.start
+    result["whole_peak_mb"] = mem.peak - base_rss
     del changes, gaps
     times.pop("changes", None)
     times.pop("gaps", None)
@@ -366,9 +361,6 @@ def run_part(part: str, data: str, repeat: int) -> dict:
     if part == "fazhi":
         times["panel+changes+gaps"] = [times["panel"][0] + statistics.median(times["changes+gaps"])]
     result["median_s"] = {k: statistics.median(v) for k, v in times.items()}
-    result["peak_rss_mb"] = rss_mb()
-    result["rss_before_input_mb"] = base_rss
-    result["rss_after_input_mb"] = after_input
     # Agreement fingerprints, compared by the parent.
     ch = changes.select("unit", "indicator", "year", "abs_change", "status").sort("unit", "indicator", "year")
     if part == "fazhi":
@@ -433,11 +425,10 @@ def main() -> None:
         for name, r in (("polars", p), ("fazhi", f)):
             size = r["input_mb"]
             step = r["step_peak_mb"]
-            used = r["peak_rss_mb"] - r["rss_before_input_mb"]
+            used = r["whole_peak_mb"]
             what = "changes+gaps" if name == "fazhi" else "the pipeline"
             held = "input, panel" if name == "fazhi" else "input"
-            # ru_maxrss is the process's peak so far; on small data the import already set it.
-            whole = f"{used / size:.2f}x" if used > 0 else "n/a (below the import-time peak)"
+            whole = f"{used / size:.2f}x"
             print(
                 f"peak memory {name:6}: {what} {step:7.0f} MB above the loaded data = "
                 f"{step / size:.2f}x the input frame; whole process ({held} and outputs) {whole}"
