@@ -170,6 +170,13 @@ def run_measured(cmd: list[str], repeat: int) -> dict:
     return result
 
 
+def read_in_memory(path: str) -> pl.DataFrame:
+    """Reads an IPC file from bytes, not memory-mapped, so the input is resident like any frame."""
+    import io
+
+    return pl.read_ipc(io.BytesIO(Path(path).read_bytes())).rechunk()
+
+
 def settle() -> None:
     """Lets the allocators hand back what earlier steps freed (mimalloc in fazhi, jemalloc in
     polars both return freed pages after a short delay), so that the baseline of a memory
@@ -219,8 +226,8 @@ def run_score_part(part: str, data: str, units_path: str, repeat: int) -> dict:
     warnings.simplefilter("ignore")
     import fazhi
 
-    df = pl.read_ipc(data, memory_map=False).rechunk()
-    units = pl.read_ipc(units_path, memory_map=False)
+    df = read_in_memory(data)
+    units = read_in_memory(units_path)
     input_mb = df.estimated_size("mb")
     result: dict = {"part": part, "rows": df.height, "input_mb": input_mb, "build": fazhi.BUILD_PROFILE}
     times: dict[str, list[float]] = {}
@@ -319,8 +326,7 @@ def run_part(part: str, data: str, repeat: int) -> dict:
     import fazhi
 
     base_rss = PeakRss.now_mb()
-    # Read into memory (not memory-mapped), so the input counts as resident like any frame.
-    df = pl.read_ipc(data, memory_map=False).rechunk()
+    df = read_in_memory(data)
     targets = synthetic_targets()
     input_mb = df.estimated_size("mb")
     times: dict[str, list[float]] = {}
