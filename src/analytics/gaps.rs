@@ -234,6 +234,11 @@ pub(crate) fn effective_targets<'t>(panel: &Panel, targets: &'t Targets) -> Resu
 
 /// [`effective_targets`] with each target as its position in `targets.targets`.
 fn effective_target_indices(panel: &Panel, targets: &Targets) -> Result<Vec<(u32, u16, u32, &'static str)>> {
+    effective_target_indices_with(panel, targets, None)
+}
+
+/// `dense`: force the dense slots (true) or the map (false); `None` chooses by size.
+fn effective_target_indices_with(panel: &Panel, targets: &Targets, dense: Option<bool>) -> Result<Vec<(u32, u16, u32, &'static str)>> {
     let rank_of = |scope: &str| match scope {
         "unit" => 0u8,
         "county" => 1,
@@ -252,6 +257,22 @@ fn effective_target_indices(panel: &Panel, targets: &Targets) -> Result<Vec<(u32
     keys.sort_unstable();
     keys.dedup();
     let n_units = panel.unit_codes().len();
+    let pairs: usize = resolved.iter().map(|r| r.1.len()).sum();
+    // Dense slots pay off when most (key, unit) slots are filled; with many keys that each
+    // reach few units (sparse unit-level targets), a map of the pairs is smaller.
+    if !dense.unwrap_or(keys.len().saturating_mul(n_units) <= 4 * pairs + (1 << 20)) {
+        let mut best: std::collections::BTreeMap<(u32, i32, u16), u32> = std::collections::BTreeMap::new();
+        for (ti, (key, ids, scope)) in resolved.iter().enumerate() {
+            let rank = rank_of(scope);
+            for &u in ids {
+                let s = best.entry((u, key.0, key.1)).or_insert(ti as u32);
+                if rank < rank_of(resolved[*s as usize].2) {
+                    *s = ti as u32;
+                }
+            }
+        }
+        return Ok(best.into_iter().map(|((u, _, ind), ti)| (u, ind, ti, resolved[ti as usize].2)).collect());
+    }
     const EMPTY: u32 = u32::MAX;
     let mut slot = vec![EMPTY; keys.len() * n_units];
     for (ti, (key, ids, scope)) in resolved.iter().enumerate() {
@@ -284,6 +305,13 @@ pub fn gaps(panel: &Panel, targets: &Targets, options: &GapOptions) -> Result<Da
         && !(c.is_finite() && c > 0.0)
     {
         return Err(Error::InvalidArgument(format!("cap must be a positive number, got {c}")));
+    }
+    let a = options.anchors;
+    if ![a.below, a.threshold, a.base, a.challenge].iter().all(|x| x.is_finite()) {
+        return Err(Error::InvalidArgument(format!(
+            "anchors must be four finite scores (below, threshold, base, challenge), got ({}, {}, {}, {})",
+            a.below, a.threshold, a.base, a.challenge
+        )));
     }
     let view = PanelView::new(panel)?;
     let catalogue = panel.catalogue();
@@ -403,4 +431,25 @@ pub fn gaps(panel: &Panel, targets: &Targets, options: &GapOptions) -> Result<Da
             per_target_str("target_origin", all.iter().map(|t| t.origin.as_str()).collect())?,
         ],
     )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Catalogue, PanelOptions, Units};
+
+    /// The dense slots and the map resolve the same effective targets, in the same order.
+    #[test]
+    fn dense_and_sparse_effective_targets_agree() {
+        let data = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/demo");
+        let units = Units::read(format!("{data}/units.csv"), None).expect("demo units");
+        let panel =
+            Panel::read(format!("{data}/panel.csv"), Catalogue::default_catalogue(), Some(units), &PanelOptions::default()).expect("panel");
+        let targets = Targets::read(format!("{data}/targets.csv"), panel.catalogue(), None).expect("demo targets");
+        let dense = effective_target_indices_with(&panel, &targets, Some(true)).expect("dense");
+        let sparse = effective_target_indices_with(&panel, &targets, Some(false)).expect("sparse");
+        assert!(dense.len() > 20, "the demo targets reach {} (unit, indicator) pairs", dense.len());
+        assert!(dense.iter().any(|d| d.3 == "unit") && dense.iter().any(|d| d.3 == "county"), "both scopes occur");
+        assert_eq!(dense, sparse);
+    }
 }

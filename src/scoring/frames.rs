@@ -46,7 +46,8 @@ impl Scores {
     fn rows_by_rank(&self) -> Vec<usize> {
         let nu = self.layout.n_units;
         let key = |r: usize| -> (usize, u32, usize) { (r / nu, if self.rank[r] == 0 { u32::MAX } else { self.rank[r] }, r % nu) };
-        if nu >= 1 << 28 || self.layout.years.len() >= 1 << 8 {
+        // Unranked rows take rank nu + 1, which must fit in 28 bits as well.
+        if nu + 1 >= 1 << 28 || self.layout.years.len() >= 1 << 8 {
             let mut rows: Vec<usize> = self.selected_rows().collect();
             rows.sort_unstable_by_key(|&r| key(r));
             return rows;
