@@ -1037,11 +1037,7 @@ pub(crate) fn aggregate(
                     &mut blk.dim_present[d * len..(d + 1) * len],
                     Some((fl, &mut blk.flags)),
                 );
-                if let Some(i) = bad
-                    && first_bad.as_ref().is_none_or(|(j, _)| i < *j)
-                {
-                    first_bad = Some((i, catalogue.indicators[layout.indicators[k] as usize].code.clone()));
-                }
+                keep_lowest(&mut first_bad, bad, || catalogue.indicators[layout.indicators[k] as usize].code.clone());
             }
             let out = Combined {
                 dim_score: &mut blk.dim_score,
@@ -1050,11 +1046,10 @@ pub(crate) fn aggregate(
                 score: &mut blk.score,
                 cov: &mut blk.cov,
             };
-            if let Some((i, d)) = combine(options, &layout.w_dim, &acc, &blk.dim_present, &total, len, out)
-                && first_bad.as_ref().is_none_or(|(j, _)| i < *j)
-            {
-                first_bad = Some((i, format!("dimension {}", catalogue.dimensions[layout.dims[d] as usize].code)));
-            }
+            let bad = combine(options, &layout.w_dim, &acc, &blk.dim_present, &total, len, out);
+            keep_lowest(&mut first_bad, bad.map(|(i, _)| i), || {
+                bad.map_or_else(String::new, |(_, d)| format!("dimension {}", catalogue.dimensions[layout.dims[d] as usize].code))
+            });
             blk.error = first_bad.map(|(i, what)| (a + i, what));
             blk
         })
@@ -1102,6 +1097,16 @@ pub(crate) fn geometric_zero(unit: &str, year: i32, what: &str) -> Error {
          min-max and rank normalisation give the lowest unit 0, so use aggregate=\"arithmetic\" or \"minimum\", \
          or goalposts whose worst value lies below every unit"
     ))
+}
+
+/// Keeps the problem at the lowest row: `slot` takes (`at`, `what()`) when `at` is below the
+/// row it holds, so the first of equal rows stays.
+pub(crate) fn keep_lowest(slot: &mut Option<(usize, String)>, at: Option<usize>, what: impl FnOnce() -> String) {
+    if let Some(at) = at
+        && slot.as_ref().is_none_or(|(held, _)| at < *held)
+    {
+        *slot = Some((at, what()));
+    }
 }
 
 /// The empty accumulator of an aggregation.

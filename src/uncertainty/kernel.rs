@@ -15,7 +15,7 @@ use std::cell::RefCell;
 
 use rand_pcg::Pcg64Mcg;
 
-use super::{Base, uniform};
+use super::{Base, draw_interval};
 use crate::error::Result;
 use crate::model::Catalogue;
 use crate::scoring::engine::{self, Combined};
@@ -83,8 +83,8 @@ pub(super) fn composite(
             let col: &[f64] = if drawn || options.winsorise.is_some() {
                 sc.col.copy_from_slice(column);
                 if let Some(rng) = values.as_deref_mut() {
-                    while let Some(&(c, lo, hi, factor)) = base.intervals.get(next).filter(|iv| (iv.0 as usize) < (k + 1) * nu) {
-                        sc.col[c as usize - k * nu] = (lo + (hi - lo) * uniform(rng)) * factor;
+                    while let Some(iv) = base.intervals.get(next).filter(|iv| (iv.0 as usize) < (k + 1) * nu) {
+                        sc.col[iv.0 as usize - k * nu] = draw_interval(iv, rng);
                         next += 1;
                     }
                 }
@@ -121,11 +121,7 @@ pub(super) fn composite(
             }
             let range = d * nu..(d + 1) * nu;
             let bad = engine::accumulate(agg_dim, w, &sc.norm, &mut sc.acc[range.clone()], &mut sc.dim_present[range], None);
-            if let Some(u) = bad
-                && first_bad.as_ref().is_none_or(|(v, _)| u < *v)
-            {
-                first_bad = Some((u, ind.code.clone()));
-            }
+            engine::keep_lowest(&mut first_bad, bad, || ind.code.clone());
         }
         reset(&mut sc.total, n_d * nu, 0.0);
         for u in 0..nu {
@@ -148,11 +144,10 @@ pub(super) fn composite(
             score: &mut score,
             cov: &mut sc.cov,
         };
-        if let Some((u, d)) = engine::combine(options, w_dim, &sc.acc, &sc.dim_present, &sc.total, nu, out)
-            && first_bad.as_ref().is_none_or(|(v, _)| u < *v)
-        {
-            first_bad = Some((u, format!("dimension {}", catalogue.dimensions[layout.dims[d] as usize].code)));
-        }
+        let bad = engine::combine(options, w_dim, &sc.acc, &sc.dim_present, &sc.total, nu, out);
+        engine::keep_lowest(&mut first_bad, bad.map(|(u, _)| u), || {
+            bad.map_or_else(String::new, |(_, d)| format!("dimension {}", catalogue.dimensions[layout.dims[d] as usize].code))
+        });
         match first_bad {
             Some((u, what)) => Err(engine::geometric_zero(&units[u], layout.years[0], &what)),
             None => Ok(score),

@@ -167,6 +167,11 @@ pub(crate) fn uniform(rng: &mut Pcg64Mcg) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
+/// One interval cell's scored value: uniform in [lo, hi), times its reported-to-scored factor.
+fn draw_interval(&(_, lo, hi, factor): &(u32, f64, f64, f64), rng: &mut Pcg64Mcg) -> f64 {
+    (lo + (hi - lo) * uniform(rng)) * factor
+}
+
 fn pick(rng: &mut Pcg64Mcg, n: usize) -> usize {
     if n <= 1 { 0 } else { (uniform(rng) * n as f64) as usize % n }
 }
@@ -335,8 +340,8 @@ impl<'p> Prepared<'p> {
             carried: Vec::new(),
         };
         if let Some(rng) = values {
-            for &(c, lo, hi, factor) in &base.intervals {
-                cells.value[c as usize] = (lo + (hi - lo) * uniform(rng)) * factor;
+            for iv in &base.intervals {
+                cells.value[iv.0 as usize] = draw_interval(iv, rng);
             }
         }
         let mut excluded = Vec::new();
