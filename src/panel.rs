@@ -159,6 +159,8 @@ pub struct Panel {
     input_rows: usize,
     /// Unit codes in sorted order; `unit_idx[row]` indexes it.
     unit_codes: Arc<Vec<String>>,
+    /// Position in the unit table of each of `unit_codes` (`u32::MAX`: not in it, or no table).
+    unit_entries: Arc<Vec<u32>>,
     unit_idx: Arc<Vec<u32>>,
     /// Catalogue index of each row's indicator.
     indicator_idx: Arc<Vec<u16>>,
@@ -687,6 +689,12 @@ impl Panel {
         let out = accepted_frame(&accepted, &context, source.as_ref())?;
         Ok(Self {
             catalogue: Arc::new(catalogue),
+            unit_entries: Arc::new(
+                sorted_codes
+                    .iter()
+                    .map(|c| units.as_ref().and_then(|t| t.position(c)).map_or(u32::MAX, |i| i as u32))
+                    .collect(),
+            ),
             units: units.map(Arc::new),
             frame: out,
             rejected,
@@ -824,6 +832,12 @@ impl Panel {
     /// Sorted unit codes; [`Panel::unit_index`] indexes into it.
     pub fn unit_codes(&self) -> &[String] {
         &self.unit_codes
+    }
+
+    /// The unit table's entry of unit `u` (an index into [`Panel::unit_codes`]).
+    pub fn unit_entry(&self, u: usize) -> Option<&crate::model::Unit> {
+        let i = *self.unit_entries.get(u)?;
+        self.units.as_ref()?.units.get(i as usize)
     }
 
     /// Each row's unit as an index into [`Panel::unit_codes`] (row-aligned with the frame).

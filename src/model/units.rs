@@ -163,6 +163,11 @@ impl Units {
         self.resolve(code).filter(|u| u.code == code)
     }
 
+    /// The position in [`Units::units`] of the unit with this code.
+    pub fn position(&self, code: &str) -> Option<usize> {
+        self.lookup.get(code).copied().filter(|&i| self.units[i].code == code)
+    }
+
     pub fn len(&self) -> usize {
         self.units.len()
     }

@@ -265,10 +265,10 @@ pub(crate) fn layout(panel: &Panel, options: &ScoreOptions) -> Result<(Layout, V
     let n_units = panel.unit_codes().len();
     let mut group = vec![u32::MAX; n_units];
     let mut group_names: Vec<String> = Vec::new();
-    if let Some(units) = panel.units() {
+    if panel.units().is_some() {
         let mut index: HashMap<&str, u32> = HashMap::new();
-        for (u, code) in panel.unit_codes().iter().enumerate() {
-            if let Some(county) = units.get(code).and_then(|x| x.county.as_ref()) {
+        for u in 0..n_units {
+            if let Some(county) = panel.unit_entry(u).and_then(|x| x.county.as_ref()) {
                 group[u] = *index.entry(county.as_str()).or_insert_with(|| {
                     group_names.push(county.clone());
                     (group_names.len() - 1) as u32
@@ -322,49 +322,9 @@ pub(crate) fn cells(
             n_cols += 1;
         }
     }
-    let mut raw = nan_filled(n_cols * n_rows);
-    let mut flags = vec![0u8; n_cols * n_rows];
-    let mut observed = vec![0u16; n_rows];
-    {
-        // Each unit's cells are written by the task that owns the unit's rows of the panel (the
-        // panel is sorted by unit), so the writes of different tasks never meet.
-        struct Shared<T>(*mut T);
-        // SAFETY: only used to write disjoint cells, see above.
-        unsafe impl<T> Sync for Shared<T> {}
-        let (raw_p, flags_p, obs_p) = (Shared(raw.as_mut_ptr()), Shared(flags.as_mut_ptr()), Shared(observed.as_mut_ptr()));
-        let blocks = view.unit_blocks();
-        let per_task = blocks.len().div_ceil(4 * rayon::current_num_threads().max(1)).max(1);
-        blocks.par_chunks(per_task).for_each(|chunk| {
-            let (raw_p, flags_p, obs_p) = (&raw_p, &flags_p, &obs_p);
-            let mut year_idx = 0usize;
-            for &(start, end) in chunk {
-                for i in start..end {
-                    let y = view.year[i];
-                    if layout.years[year_idx] != y {
-                        year_idx = layout.year_index(y).unwrap_or(0);
-                    }
-                    let r = year_idx * nu + view.unit[i] as usize;
-                    // SAFETY: r < n_rows and the cell index < n_cols · n_rows; row r belongs to
-                    // this task's units only.
-                    unsafe {
-                        *obs_p.0.add(r) += 1;
-                        let col = col_of[view.indicator[i] as usize];
-                        if col != u32::MAX {
-                            let c = col as usize * n_rows + r;
-                            *raw_p.0.add(c) = view.value[i];
-                            *flags_p.0.add(c) = if view.qualified(i) { QUALIFIED } else { 0 };
-                        }
-                    }
-                }
-            }
-        });
-    }
-    lap("scatter");
-    let extra_raw = raw.split_off(n_k * n_rows);
-    let extra_flags = flags.split_off(n_k * n_rows);
-    // The scored values start as the reported ones, in place. Reported values are kept apart
-    // only where they will differ: denominated columns, columns that are denominators, and every
-    // column when winsorising.
+    // The scored values start as the reported ones. Reported values are kept apart only where
+    // they will differ: denominated columns, columns that are denominators, and every column
+    // when winsorising.
     let mut keep = vec![options.winsorise.is_some(); n_k];
     if options.denominate {
         for (k, &ci) in layout.indicators.iter().enumerate() {
@@ -383,13 +343,84 @@ pub(crate) fn cells(
         }
     }
     let mut raw_cols = vec![u32::MAX; n_k];
-    let mut kept: Vec<f64> = Vec::with_capacity(keep.iter().filter(|k| **k).count() * n_rows);
+    let mut n_kept = 0;
     for k in (0..n_k).filter(|&k| keep[k]) {
-        raw_cols[k] = (kept.len() / n_rows) as u32;
-        kept.extend_from_slice(&raw[k * n_rows..(k + 1) * n_rows]);
+        raw_cols[k] = n_kept;
+        n_kept += 1;
     }
-    let mut value = raw;
-    let raw = kept;
+    let n_extra = n_cols - n_k;
+    // Every cell below is written exactly once before its vector's length is set: by the
+    // scatter (reported values, flags, counts) or, for kept columns, by the denominating pass.
+    let mut value: Vec<f64> = Vec::with_capacity(n_k * n_rows);
+    let mut raw: Vec<f64> = Vec::with_capacity(n_kept as usize * n_rows);
+    let mut extra_raw: Vec<f64> = Vec::with_capacity(n_extra * n_rows);
+    let mut flags: Vec<u8> = Vec::with_capacity(n_k * n_rows);
+    let mut extra_flags: Vec<u8> = Vec::with_capacity(n_extra * n_rows);
+    let mut observed: Vec<u16> = Vec::with_capacity(n_rows);
+    {
+        // Where each column's reported values and flags go: (vector, offset of its block).
+        let (value_d, raw_d, extra_d) = (Disjoint::of(&mut value), Disjoint::of(&mut raw), Disjoint::of(&mut extra_raw));
+        let (flags_d, extra_flags_d, observed_d) = (Disjoint::of(&mut flags), Disjoint::of(&mut extra_flags), Disjoint::of(&mut observed));
+        let dest: Vec<(Disjoint<f64>, usize, Disjoint<u8>, usize)> = (0..n_cols)
+            .map(|c| match c {
+                c if c >= n_k => (extra_d, (c - n_k) * n_rows, extra_flags_d, (c - n_k) * n_rows),
+                c if keep[c] => (raw_d, raw_cols[c] as usize * n_rows, flags_d, c * n_rows),
+                c => (value_d, c * n_rows, flags_d, c * n_rows),
+            })
+            .collect();
+        // The rows of each unit in the panel (which is sorted by unit).
+        let mut block_of = vec![(0usize, 0usize); nu];
+        for (start, end) in view.unit_blocks() {
+            block_of[view.unit[start] as usize] = (start, end);
+        }
+        let n_years = layout.years.len();
+        let per_task = nu.div_ceil(4 * rayon::current_num_threads().max(1)).max(1);
+        (0..nu).into_par_iter().with_min_len(per_task).for_each_init(
+            || vec![0u16; n_years],
+            |counts, u| {
+                // SAFETY: each task writes the rows y · nu + u of its own unit u only, in every
+                // column; the offsets are below the capacities (blocks of n_rows).
+                unsafe {
+                    for yi in 0..n_years {
+                        let r = yi * nu + u;
+                        for &(v, at, f, at_f) in &dest {
+                            v.set(at + r, f64::NAN);
+                            f.set(at_f + r, 0);
+                        }
+                    }
+                    counts.fill(0);
+                    let (start, end) = block_of[u];
+                    let mut year_idx = 0usize;
+                    for i in start..end {
+                        let y = view.year[i];
+                        if layout.years[year_idx] != y {
+                            year_idx = layout.year_index(y).unwrap_or(0);
+                        }
+                        counts[year_idx] += 1;
+                        let col = col_of[view.indicator[i] as usize];
+                        if col != u32::MAX {
+                            let (v, at, f, at_f) = dest[col as usize];
+                            let r = year_idx * nu + u;
+                            v.set(at + r, view.value[i]);
+                            f.set(at_f + r, if view.qualified(i) { QUALIFIED } else { 0 });
+                        }
+                    }
+                    for (yi, &n) in counts.iter().enumerate() {
+                        observed_d.set(yi * nu + u, n);
+                    }
+                }
+            },
+        );
+    }
+    // SAFETY: the scatter wrote every cell of these (all units, years and columns).
+    unsafe {
+        raw.set_len(n_kept as usize * n_rows);
+        extra_raw.set_len(n_extra * n_rows);
+        flags.set_len(n_k * n_rows);
+        extra_flags.set_len(n_extra * n_rows);
+        observed.set_len(n_rows);
+    }
+    lap("scatter");
     let reported = |k: usize| -> &[f64] {
         let b = raw_cols[k] as usize;
         &raw[b * n_rows..(b + 1) * n_rows]
@@ -404,16 +435,16 @@ pub(crate) fn cells(
         }
     };
 
-    let unit_rows: Vec<Option<&crate::model::Unit>> = match panel.units() {
-        Some(t) => panel.unit_codes().iter().map(|code| t.get(code)).collect(),
-        None => vec![None; nu],
-    };
+    let unit_rows: Vec<Option<&crate::model::Unit>> = (0..nu).map(|u| panel.unit_entry(u)).collect();
     let attributes = |name: &str| -> Vec<f64> { unit_rows.iter().map(|u| u.and_then(|u| u.attribute(name)).unwrap_or(f64::NAN)).collect() };
-    lap("copy");
     // Columns are denominated side by side; each returns its notes and the cells whose
     // denominator was qualified.
     type Denominated = (Vec<Exclusion>, Vec<(usize, usize)>);
-    let per_column: Vec<Result<Denominated>> = value.par_chunks_mut(n_rows.max(1)).take(n_k).enumerate().map(|(k, out)| {
+    let value_d = Disjoint::of(&mut value);
+    let per_column: Vec<Result<Denominated>> = (0..n_k).into_par_iter().map(|k| {
+        // SAFETY: this task writes column k's block of `value` only, and all of it (every row
+        // of a denominated column; a copy of the reported values for the other kept columns).
+        let out = |r: usize, x: f64| unsafe { value_d.set(k * n_rows + r, x) };
         let mut excluded: Vec<Exclusion> = Vec::new();
         let mut extra_qualified: Vec<(usize, usize)> = Vec::new();
         let ci = layout.indicators[k] as usize;
@@ -426,13 +457,14 @@ pub(crate) fn cells(
                 for r in 0..n_rows {
                     let x = src[r];
                     if x.is_nan() {
+                        out(r, f64::NAN);
                         continue;
                     }
                     let a = attr[r % nu];
                     if a.is_finite() && a > 0.0 {
-                        out[r] = x / a * per;
+                        out(r, x / a * per);
                     } else {
-                        out[r] = f64::NAN;
+                        out(r, f64::NAN);
                         if layout.row_selected(r) {
                             missing.push(r);
                         }
@@ -469,16 +501,17 @@ pub(crate) fn cells(
                 for r in 0..n_rows {
                     let x = src[r];
                     if x.is_nan() {
+                        out(r, f64::NAN);
                         continue;
                     }
                     let d = den[r];
                     if d.is_finite() && d > 0.0 {
-                        out[r] = 100.0 * x / d;
+                        out(r, 100.0 * x / d);
                         if den_flags[r] & QUALIFIED != 0 {
                             extra_qualified.push((k, r));
                         }
                     } else {
-                        out[r] = f64::NAN;
+                        out(r, f64::NAN);
                     }
                     if !(d.is_finite() && d > 0.0) && layout.row_selected(r) {
                         let mut e = Exclusion::new(
@@ -498,10 +531,19 @@ pub(crate) fn cells(
                     }
                 }
             }
+            _ if keep[k] => {
+                // SAFETY: as above.
+                unsafe { value_d.put(k * n_rows, reported(k)) }
+            }
             _ => {}
         }
         Ok((excluded, extra_qualified))
     }).collect();
+    // SAFETY: the scatter wrote the columns that are not kept, the pass above the kept ones
+    // (an error returns before this, and the unset vector is dropped as empty).
+    if per_column.iter().all(Result::is_ok) {
+        unsafe { value.set_len(n_k * n_rows) };
+    }
     let mut extra_qualified = Vec::new();
     for column in per_column {
         let (notes, cells) = column?;
@@ -977,16 +1019,6 @@ pub(crate) fn aggregate(
     let n_k = layout.indicators.len();
     let n_d = layout.dims.len();
     let agg_dim = options.aggregate.0;
-    struct Block {
-        dim_score: Vec<f64>,
-        dim_cov: Vec<f64>,
-        dim_present: Vec<f64>,
-        score: Vec<f64>,
-        cov: Vec<f64>,
-        present: Vec<f64>,
-        flags: Vec<u8>,
-        error: Option<(usize, String)>,
-    }
     // Weight of the informative indicators of each dimension, per comparison set.
     let n_sets = sets.rows.len();
     let mut set_total = vec![0.0f64; n_sets * n_d];
@@ -997,22 +1029,36 @@ pub(crate) fn aggregate(
             }
         }
     }
+    // Blocks of rows are aggregated side by side, each writing its own rows of the outputs.
+    let mut dim_score = Vec::with_capacity(n_d * n_rows);
+    let mut dim_cov = Vec::with_capacity(n_d * n_rows);
+    let mut dim_present = Vec::with_capacity(n_d * n_rows);
+    let mut score = Vec::with_capacity(n_rows);
+    let mut cov = Vec::with_capacity(n_rows);
+    let mut present = Vec::with_capacity(n_rows);
+    let mut flags = Vec::with_capacity(n_rows);
+    let out = (
+        Disjoint::of(&mut dim_score),
+        Disjoint::of(&mut dim_cov),
+        Disjoint::of(&mut dim_present),
+        Disjoint::of(&mut score),
+        Disjoint::of(&mut cov),
+        Disjoint::of(&mut present),
+        Disjoint::of(&mut flags),
+    );
     let starts: Vec<usize> = (0..n_rows).step_by(BLOCK).collect();
-    let blocks: Vec<Block> = starts
+    let errors: Vec<Option<(usize, String)>> = starts
         .par_iter()
         .map(|&a| {
             let b = (a + BLOCK).min(n_rows);
             let len = b - a;
-            let mut blk = Block {
-                dim_score: vec![f64::NAN; n_d * len],
-                dim_cov: vec![f64::NAN; n_d * len],
-                dim_present: vec![0.0; n_d * len],
-                score: vec![f64::NAN; len],
-                cov: vec![f64::NAN; len],
-                present: vec![0.0; len],
-                flags: vec![0; len],
-                error: None,
-            };
+            let mut blk_dim_score = vec![f64::NAN; n_d * len];
+            let mut blk_dim_cov = vec![f64::NAN; n_d * len];
+            let mut blk_dim_present = vec![0.0; n_d * len];
+            let mut blk_score = vec![f64::NAN; len];
+            let mut blk_cov = vec![f64::NAN; len];
+            let mut blk_present = vec![0.0; len];
+            let mut blk_flags = vec![0u8; len];
             // Per dimension: Σ w·s (or Σ w·ln s, or min s), present weight and total weight.
             let mut acc = vec![accumulator_start(agg_dim); n_d * len];
             let mut total = vec![0.0f64; n_d * len];
@@ -1034,60 +1080,87 @@ pub(crate) fn aggregate(
                     layout.w_ind[k],
                     col,
                     &mut acc[d * len..(d + 1) * len],
-                    &mut blk.dim_present[d * len..(d + 1) * len],
-                    Some((fl, &mut blk.flags)),
+                    &mut blk_dim_present[d * len..(d + 1) * len],
+                    Some((fl, &mut blk_flags)),
                 );
                 keep_lowest(&mut first_bad, bad, || catalogue.indicators[layout.indicators[k] as usize].code.clone());
             }
-            let out = Combined {
-                dim_score: &mut blk.dim_score,
-                dim_cov: &mut blk.dim_cov,
-                present: &mut blk.present,
-                score: &mut blk.score,
-                cov: &mut blk.cov,
+            let combined = Combined {
+                dim_score: &mut blk_dim_score,
+                dim_cov: &mut blk_dim_cov,
+                present: &mut blk_present,
+                score: &mut blk_score,
+                cov: &mut blk_cov,
             };
-            let bad = combine(options, &layout.w_dim, &acc, &blk.dim_present, &total, len, out);
+            let bad = combine(options, &layout.w_dim, &acc, &blk_dim_present, &total, len, combined);
             keep_lowest(&mut first_bad, bad.map(|(i, _)| i), || {
                 bad.map_or_else(String::new, |(_, d)| format!("dimension {}", catalogue.dimensions[layout.dims[d] as usize].code))
             });
-            blk.error = first_bad.map(|(i, what)| (a + i, what));
-            blk
+            // SAFETY: rows a..b of every output belong to this block only, and the blocks cover
+            // 0..n_rows, so every cell is written exactly once.
+            unsafe {
+                for d in 0..n_d {
+                    out.0.put(d * n_rows + a, &blk_dim_score[d * len..(d + 1) * len]);
+                    out.1.put(d * n_rows + a, &blk_dim_cov[d * len..(d + 1) * len]);
+                    out.2.put(d * n_rows + a, &blk_dim_present[d * len..(d + 1) * len]);
+                }
+                out.3.put(a, &blk_score);
+                out.4.put(a, &blk_cov);
+                out.5.put(a, &blk_present);
+                out.6.put(a, &blk_flags);
+            }
+            first_bad.map(|(i, what)| (a + i, what))
         })
         .collect();
-    if let Some((r, what)) = blocks.iter().filter_map(|b| b.error.clone()).min_by_key(|(r, _)| *r) {
+    if let Some((r, what)) = errors.into_iter().flatten().min_by_key(|(r, _)| *r) {
         return Err(geometric_zero(&units[r % layout.n_units], layout.year_of(r), &what));
     }
-    // The per-dimension arrays are assembled one dimension per task; every block's rows are
-    // copied into place.
-    let assemble = |part: fn(&Block) -> &[f64]| -> Vec<f64> {
-        let mut out = filled(n_d * n_rows, 0.0);
-        out.par_chunks_mut(n_rows.max(1)).enumerate().for_each(|(d, col)| {
-            for (blk, &a) in blocks.iter().zip(&starts) {
-                let len = blk.score.len();
-                col[a..a + len].copy_from_slice(&part(blk)[d * len..(d + 1) * len]);
-            }
-        });
-        out
-    };
-    let (dim_score, (dim_cov, dim_present)) =
-        rayon::join(|| assemble(|b| &b.dim_score), || rayon::join(|| assemble(|b| &b.dim_cov), || assemble(|b| &b.dim_present)));
-    let mut rows = Rows {
-        dim_score,
-        dim_cov,
-        dim_present,
-        score: Vec::with_capacity(n_rows),
-        cov: Vec::with_capacity(n_rows),
-        present: Vec::with_capacity(n_rows),
-        flags: Vec::with_capacity(n_rows),
-        observed: observed.to_vec(),
-    };
-    for blk in blocks {
-        rows.score.extend(blk.score);
-        rows.cov.extend(blk.cov);
-        rows.present.extend(blk.present);
-        rows.flags.extend(blk.flags);
+    // SAFETY: every cell was written above.
+    unsafe {
+        dim_score.set_len(n_d * n_rows);
+        dim_cov.set_len(n_d * n_rows);
+        dim_present.set_len(n_d * n_rows);
+        score.set_len(n_rows);
+        cov.set_len(n_rows);
+        present.set_len(n_rows);
+        flags.set_len(n_rows);
     }
-    Ok(rows)
+    Ok(Rows { dim_score, dim_cov, dim_present, score, cov, present, flags, observed: observed.to_vec() })
+}
+
+/// The spare capacity of a vector, written by parallel tasks that each own different cells.
+#[derive(Clone, Copy)]
+pub(crate) struct Disjoint<T>(*mut T, usize);
+
+// SAFETY: the tasks write disjoint cells (the callers of `put` and `set` promise it).
+unsafe impl<T: Send> Sync for Disjoint<T> {}
+unsafe impl<T: Send> Send for Disjoint<T> {}
+
+impl<T: Copy> Disjoint<T> {
+    /// The capacity of `v` (which should be empty: its length is not kept).
+    pub fn of(v: &mut Vec<T>) -> Self {
+        Self(v.as_mut_ptr(), v.capacity())
+    }
+
+    /// Writes `xs` at `at`.
+    ///
+    /// # Safety
+    /// No other task writes or reads `at .. at + xs.len()` meanwhile.
+    pub unsafe fn put(self, at: usize, xs: &[T]) {
+        assert!(at + xs.len() <= self.1, "write past the capacity");
+        // SAFETY: in bounds (checked), and the range is this task's (the caller's promise).
+        unsafe { std::ptr::copy_nonoverlapping(xs.as_ptr(), self.0.add(at), xs.len()) }
+    }
+
+    /// Writes `x` at `at`.
+    ///
+    /// # Safety
+    /// No other task writes or reads `at` meanwhile.
+    pub unsafe fn set(self, at: usize, x: T) {
+        debug_assert!(at < self.1, "write past the capacity");
+        // SAFETY: the caller's promise.
+        unsafe { self.0.add(at).write(x) }
+    }
 }
 
 /// The error of geometric aggregation meeting a score of 0 (unit, year, what had the 0).
@@ -1126,19 +1199,32 @@ pub(crate) fn accumulate(
     present: &mut [f64],
     mut flags: Option<(&[u8], &mut [u8])>,
 ) -> Option<usize> {
-    if let Some((cell, row)) = flags.as_mut() {
-        for ((r, &c), &x) in row.iter_mut().zip(cell.iter()).zip(col) {
-            *r |= if x.is_nan() { 0 } else { c & (QUALIFIED | IMPUTED | WINSORISED) };
-        }
-    }
+    const KEPT: u8 = QUALIFIED | IMPUTED | WINSORISED;
     if agg == Aggregate::Arithmetic {
-        // Branch-free: a missing score adds 0 to both sums.
-        for ((a, p), &x) in acc.iter_mut().zip(present.iter_mut()).zip(col) {
-            let here = !x.is_nan();
-            *p += if here { w } else { 0.0 };
-            *a += if here { w * x } else { 0.0 };
+        // Branch-free: a missing score adds 0 to both sums and no flags.
+        match flags {
+            Some((cell, row)) => {
+                for ((((a, p), &x), r), &c) in acc.iter_mut().zip(present.iter_mut()).zip(col).zip(row.iter_mut()).zip(cell) {
+                    let here = !x.is_nan();
+                    *p += if here { w } else { 0.0 };
+                    *a += if here { w * x } else { 0.0 };
+                    *r |= c & if here { KEPT } else { 0 };
+                }
+            }
+            None => {
+                for ((a, p), &x) in acc.iter_mut().zip(present.iter_mut()).zip(col) {
+                    let here = !x.is_nan();
+                    *p += if here { w } else { 0.0 };
+                    *a += if here { w * x } else { 0.0 };
+                }
+            }
         }
         return None;
+    }
+    if let Some((cell, row)) = flags.as_mut() {
+        for ((r, &c), &x) in row.iter_mut().zip(cell.iter()).zip(col) {
+            *r |= c & if x.is_nan() { 0 } else { KEPT };
+        }
     }
     let mut bad = None;
     for i in 0..col.len() {
@@ -1247,8 +1333,15 @@ pub(crate) fn combine(
 /// Competition ranks ("1, 2, 2, 4") of the finite scores among `rows`, descending; ties share
 /// the lowest rank. Also dense ranks. Returns (rank, dense) aligned with `rows` (0 = unranked).
 pub(crate) fn rank(scores: &[f64], rows: &[u32]) -> (Vec<u32>, Vec<u32>) {
-    // Sort (score, position) pairs: contiguous keys sort fast, and the ranks do not depend on
-    // the order among equal scores (they share a rank), so an unstable sort is deterministic.
+    let (rank, dense, _) = rank_with_order(scores, rows);
+    (rank, dense)
+}
+
+/// [`rank`], and the positions in `rows` of the finite scores, best first (equal scores by
+/// position).
+pub(crate) fn rank_with_order(scores: &[f64], rows: &[u32]) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    // Sort (score, position) pairs: contiguous keys sort fast, and the position breaks ties, so
+    // the unstable sort gives one order.
     let mut order: Vec<(f64, u32)> = rows
         .iter()
         .enumerate()
@@ -1257,7 +1350,7 @@ pub(crate) fn rank(scores: &[f64], rows: &[u32]) -> (Vec<u32>, Vec<u32>) {
             (!x.is_nan()).then_some((x, i as u32))
         })
         .collect();
-    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut rank = vec![0u32; rows.len()];
     let mut dense = vec![0u32; rows.len()];
     let (mut d, mut current) = (0u32, 0u32);
@@ -1269,5 +1362,35 @@ pub(crate) fn rank(scores: &[f64], rows: &[u32]) -> (Vec<u32>, Vec<u32>) {
         rank[i as usize] = current;
         dense[i as usize] = d;
     }
-    (rank, dense)
+    (rank, dense, order.into_iter().map(|(_, i)| i).collect())
+}
+
+/// Competition ranks within groups, from an order of the scores best first (as from
+/// [`rank_with_order`]): `group[i]` is position i's group (`u32::MAX`: none), and the result is
+/// aligned with the positions (0 = unranked).
+pub(crate) fn group_ranks(
+    scores: impl Fn(u32) -> f64,
+    order: &[u32],
+    group: impl Fn(u32) -> u32,
+    n_positions: usize,
+    n_groups: usize,
+) -> Vec<u32> {
+    let mut out = vec![0u32; n_positions];
+    // Per group: how many are placed, the last score and its rank.
+    let mut seen = vec![0u32; n_groups];
+    let mut last = vec![(f64::NAN, 0u32); n_groups];
+    for &i in order {
+        let g = group(i);
+        if g == u32::MAX {
+            continue;
+        }
+        let g = g as usize;
+        let x = scores(i);
+        seen[g] += 1;
+        if seen[g] == 1 || last[g].0 != x {
+            last[g] = (x, seen[g]);
+        }
+        out[i as usize] = last[g].1;
+    }
+    out
 }

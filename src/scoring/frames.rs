@@ -41,27 +41,31 @@ fn flag_index(f: u8) -> Option<IdxSize> {
 }
 
 impl Scores {
-    /// Selected rows by year, then rank (unranked last), then unit. The three keys are packed
-    /// into one integer, so the sort compares plain u64s.
+    /// Selected rows by year, then rank (unranked last), then unit. Ranks are small integers
+    /// (1 ..= units), so each year is a counting sort: stable, linear, and the years side by side.
     fn rows_by_rank(&self) -> Vec<usize> {
         let nu = self.layout.n_units;
-        let key = |r: usize| -> (usize, u32, usize) { (r / nu, if self.rank[r] == 0 { u32::MAX } else { self.rank[r] }, r % nu) };
-        // Unranked rows take rank nu + 1, which must fit in 28 bits as well.
-        if nu + 1 >= 1 << 28 || self.layout.years.len() >= 1 << 8 {
-            let mut rows: Vec<usize> = self.selected_rows().collect();
-            rows.sort_unstable_by_key(|&r| key(r));
-            return rows;
-        }
-        let mut packed: Vec<u64> = self
-            .selected_rows()
-            .map(|r| {
-                let (yi, rank, u) = key(r);
-                let rank = if rank == u32::MAX { nu as u64 + 1 } else { u64::from(rank) };
-                (yi as u64) << 56 | rank << 28 | u as u64
-            })
-            .collect();
-        packed.sort_unstable();
-        packed.into_iter().map(|p| ((p >> 56) as usize) * nu + (p & ((1 << 28) - 1)) as usize).collect()
+        let years: Vec<usize> = (0..self.layout.years.len()).filter(|&yi| self.layout.selected[yi]).collect();
+        let mut out = vec![0usize; years.len() * nu];
+        out.par_chunks_mut(nu.max(1)).zip(&years).for_each(|(out, &yi)| {
+            let ranks = &self.rank[yi * nu..(yi + 1) * nu];
+            // Unranked rows (rank 0) take the last slot, nu + 1.
+            let slot = |r: u32| if r == 0 { nu + 1 } else { r as usize };
+            let mut start = vec![0usize; nu + 2];
+            for &r in ranks {
+                start[slot(r)] += 1;
+            }
+            let mut sum = 0;
+            for s in &mut start {
+                (*s, sum) = (sum, sum + *s);
+            }
+            for (u, &r) in ranks.iter().enumerate() {
+                let s = &mut start[slot(r)];
+                out[*s] = yi * nu + u;
+                *s += 1;
+            }
+        });
+        out
     }
 
     /// Selected rows in output order: year, then unit.
@@ -98,36 +102,41 @@ impl Scores {
         let names = StringChunked::from_iter_options("".into(), self.names.unit_names.iter().map(|n| n.as_deref()));
         let groups = StringChunked::from_iter_values("".into(), self.layout.group_names.iter().map(String::as_str));
         let unit_idx = || rows.iter().map(|&r| Some((r % nu) as IdxSize));
-        let group_idx = rows.iter().map(|&r| {
-            let g = self.layout.group[r % nu];
-            (g != u32::MAX).then_some(g as IdxSize)
-        });
+        let group_idx = || {
+            rows.iter().map(|&r| {
+                let g = self.layout.group[r % nu];
+                (g != u32::MAX).then_some(g as IdxSize)
+            })
+        };
         let reasons: Vec<&str> = {
             let mut v: Vec<&str> = reason.values().copied().collect();
             v.sort_unstable();
             v.dedup();
             v
         };
-        let reason_idx = rows.iter().map(|&r| reason.get(&r).and_then(|x| reasons.binary_search(x).ok()).map(|i| i as IdxSize));
+        let reason_idx = || rows.iter().map(|&r| reason.get(&r).and_then(|x| reasons.binary_search(x).ok()).map(|i| i as IdxSize));
         let n = rows.len();
-        let df = DataFrame::new(
-            n,
-            vec![
-                gather("unit", &units, unit_idx())?,
-                gather("name", &names, unit_idx())?,
-                gather("group", &groups, group_idx)?,
-                Column::new("year".into(), rows.iter().map(|&r| self.layout.year_of(r)).collect::<Vec<_>>()),
-                float_column("score", rows.iter().map(|&r| self.rows.score[r]).collect()),
-                opt_u32("rank", rows.iter().map(|&r| self.rank[r])),
-                opt_u32("dense_rank", rows.iter().map(|&r| self.dense_rank[r])),
-                opt_u32("group_rank", rows.iter().map(|&r| self.group_rank[r])),
-                Column::new("rank_change".into(), rows.iter().map(|&r| prev_rank(r)).collect::<Vec<_>>()),
-                float_column("coverage", rows.iter().map(|&r| if self.rows.cov[r].is_nan() { 0.0 } else { self.rows.cov[r] }).collect()),
-                gather("flags", &flag_dictionary(), rows.iter().map(|&r| flag_index(self.rows.flags[r])))?,
-                gather("reason", &StringChunked::from_iter_values("".into(), reasons.iter().copied()), reason_idx)?,
-            ],
-        )?;
-        Ok(df)
+        let reason_dictionary = StringChunked::from_iter_values("".into(), reasons.iter().copied());
+        type Build<'b> = Box<dyn Fn() -> Result<Column> + Sync + 'b>;
+        let builders: Vec<Build<'_>> = vec![
+            Box::new(|| gather("unit", &units, unit_idx())),
+            Box::new(|| gather("name", &names, unit_idx())),
+            Box::new(|| gather("group", &groups, group_idx())),
+            Box::new(|| Ok(Column::new("year".into(), rows.iter().map(|&r| self.layout.year_of(r)).collect::<Vec<_>>()))),
+            Box::new(|| Ok(float_column("score", rows.iter().map(|&r| self.rows.score[r]).collect()))),
+            Box::new(|| Ok(opt_u32("rank", rows.iter().map(|&r| self.rank[r])))),
+            Box::new(|| Ok(opt_u32("dense_rank", rows.iter().map(|&r| self.dense_rank[r])))),
+            Box::new(|| Ok(opt_u32("group_rank", rows.iter().map(|&r| self.group_rank[r])))),
+            Box::new(|| Ok(Column::new("rank_change".into(), rows.iter().map(|&r| prev_rank(r)).collect::<Vec<_>>()))),
+            Box::new(|| {
+                let cov = rows.iter().map(|&r| if self.rows.cov[r].is_nan() { 0.0 } else { self.rows.cov[r] }).collect();
+                Ok(float_column("coverage", cov))
+            }),
+            Box::new(|| gather("flags", &flag_dictionary(), rows.iter().map(|&r| flag_index(self.rows.flags[r])))),
+            Box::new(|| gather("reason", &reason_dictionary, reason_idx())),
+        ];
+        let columns = builders.par_iter().map(|b| b()).collect::<Result<Vec<_>>>()?;
+        Ok(DataFrame::new(n, columns)?)
     }
 
     /// One row per unit, scored year and dimension: see

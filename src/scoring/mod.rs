@@ -127,22 +127,11 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
             let year = layout.years[yi];
             let base = (yi * nu) as u32;
             let year_rows: Vec<u32> = (base..base + nu as u32).collect();
-            let (r, d) = engine::rank(&rows.score, &year_rows);
+            let (r, d, order) = engine::rank_with_order(&rows.score, &year_rows);
             rank.copy_from_slice(&r);
             dense_rank.copy_from_slice(&d);
-            let mut members: Vec<Vec<u32>> = vec![Vec::new(); layout.group_names.len()];
-            for &row in &year_rows {
-                let g = layout.group[(row - base) as usize];
-                if g != u32::MAX {
-                    members[g as usize].push(row);
-                }
-            }
-            for m in &members {
-                let (r, _) = engine::rank(&rows.score, m);
-                for (i, &row) in m.iter().enumerate() {
-                    group_rank[(row - base) as usize] = r[i];
-                }
-            }
+            let g = engine::group_ranks(|i| rows.score[base as usize + i as usize], &order, |i| layout.group[i as usize], nu, layout.group_names.len());
+            group_rank.copy_from_slice(&g);
             // Units not ranked this year, with the reason.
             for &row in &year_rows {
                 let row = row as usize;
@@ -182,7 +171,7 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
     lap("rank");
     let names = Names {
         units: panel.unit_codes().to_vec(),
-        unit_names: panel.unit_codes().iter().map(|c| panel.units().and_then(|t| t.get(c)).map(|u| u.name.clone())).collect(),
+        unit_names: (0..panel.unit_codes().len()).map(|u| panel.unit_entry(u).map(|x| x.name.clone())).collect(),
         indicators: catalogue.indicators.iter().map(|i| (i.code.clone(), i.name_zh.clone(), i.name_en.clone())).collect(),
         dimensions: catalogue.dimensions.iter().map(|d| (d.code.clone(), d.name_zh.clone(), d.name_en.clone())).collect(),
     };
