@@ -690,10 +690,7 @@ impl Panel {
         Ok(Self {
             catalogue: Arc::new(catalogue),
             unit_entries: Arc::new(
-                sorted_codes
-                    .iter()
-                    .map(|c| units.as_ref().and_then(|t| t.position(c)).map_or(u32::MAX, |i| i as u32))
-                    .collect(),
+                sorted_codes.iter().map(|c| units.as_ref().and_then(|t| t.position(c)).map_or(u32::MAX, |i| i as u32)).collect(),
             ),
             units: units.map(Arc::new),
             frame: out,

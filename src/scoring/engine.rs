@@ -349,14 +349,23 @@ pub(crate) fn cells(
         n_kept += 1;
     }
     let n_extra = n_cols - n_k;
-    // Every cell below is written exactly once before its vector's length is set: by the
-    // scatter (reported values, flags, counts) or, for kept columns, by the denominating pass.
+    // Reported values start NaN, and the scatter writes the observed cells over them. Kept
+    // columns have their reported values apart (`raw`), and their block of `value` is written
+    // by the denominating pass below. Filling first, block by block on all threads, also takes
+    // the first-touch page faults in parallel and in order.
     let mut value: Vec<f64> = Vec::with_capacity(n_k * n_rows);
-    let mut raw: Vec<f64> = Vec::with_capacity(n_kept as usize * n_rows);
-    let mut extra_raw: Vec<f64> = Vec::with_capacity(n_extra * n_rows);
-    let mut flags: Vec<u8> = Vec::with_capacity(n_k * n_rows);
-    let mut extra_flags: Vec<u8> = Vec::with_capacity(n_extra * n_rows);
-    let mut observed: Vec<u16> = Vec::with_capacity(n_rows);
+    value.spare_capacity_mut()[..n_k * n_rows].par_chunks_mut(n_rows.max(1)).enumerate().filter(|(k, _)| !keep[*k]).for_each(
+        |(_, block)| {
+            block.iter_mut().for_each(|x| {
+                x.write(f64::NAN);
+            })
+        },
+    );
+    let mut raw = nan_filled(n_kept as usize * n_rows);
+    let mut extra_raw = nan_filled(n_extra * n_rows);
+    let mut flags = vec![0u8; n_k * n_rows];
+    let mut extra_flags = vec![0u8; n_extra * n_rows];
+    let mut observed = vec![0u16; n_rows];
     {
         // Where each column's reported values and flags go: (vector, offset of its block).
         let (value_d, raw_d, extra_d) = (Disjoint::of(&mut value), Disjoint::of(&mut raw), Disjoint::of(&mut extra_raw));
@@ -368,57 +377,34 @@ pub(crate) fn cells(
                 c => (value_d, c * n_rows, flags_d, c * n_rows),
             })
             .collect();
-        // The rows of each unit in the panel (which is sorted by unit).
-        let mut block_of = vec![(0usize, 0usize); nu];
-        for (start, end) in view.unit_blocks() {
-            block_of[view.unit[start] as usize] = (start, end);
-        }
-        let n_years = layout.years.len();
-        let per_task = nu.div_ceil(4 * rayon::current_num_threads().max(1)).max(1);
-        (0..nu).into_par_iter().with_min_len(per_task).for_each_init(
-            || vec![0u16; n_years],
-            |counts, u| {
-                // SAFETY: each task writes the rows y · nu + u of its own unit u only, in every
-                // column; the offsets are below the capacities (blocks of n_rows).
-                unsafe {
-                    for yi in 0..n_years {
-                        let r = yi * nu + u;
-                        for &(v, at, f, at_f) in &dest {
-                            v.set(at + r, f64::NAN);
-                            f.set(at_f + r, 0);
-                        }
+        // Each unit's cells are written by the task that owns the unit's rows of the panel (the
+        // panel is sorted by unit), so the writes of different tasks never meet.
+        let blocks = view.unit_blocks();
+        let per_task = blocks.len().div_ceil(4 * rayon::current_num_threads().max(1)).max(1);
+        blocks.par_chunks(per_task).for_each(|chunk| {
+            let mut year_idx = 0usize;
+            for &(start, end) in chunk {
+                let u = view.unit[start] as usize;
+                for i in start..end {
+                    let y = view.year[i];
+                    if layout.years[year_idx] != y {
+                        year_idx = layout.year_index(y).unwrap_or(0);
                     }
-                    counts.fill(0);
-                    let (start, end) = block_of[u];
-                    let mut year_idx = 0usize;
-                    for i in start..end {
-                        let y = view.year[i];
-                        if layout.years[year_idx] != y {
-                            year_idx = layout.year_index(y).unwrap_or(0);
-                        }
-                        counts[year_idx] += 1;
+                    let r = year_idx * nu + u;
+                    // SAFETY: row r is unit u's, which only this task writes; the offsets are
+                    // blocks of n_rows within the capacities.
+                    unsafe {
+                        observed_d.set(r, observed_d.get(r) + 1);
                         let col = col_of[view.indicator[i] as usize];
                         if col != u32::MAX {
                             let (v, at, f, at_f) = dest[col as usize];
-                            let r = year_idx * nu + u;
                             v.set(at + r, view.value[i]);
                             f.set(at_f + r, if view.qualified(i) { QUALIFIED } else { 0 });
                         }
                     }
-                    for (yi, &n) in counts.iter().enumerate() {
-                        observed_d.set(yi * nu + u, n);
-                    }
                 }
-            },
-        );
-    }
-    // SAFETY: the scatter wrote every cell of these (all units, years and columns).
-    unsafe {
-        raw.set_len(n_kept as usize * n_rows);
-        extra_raw.set_len(n_extra * n_rows);
-        flags.set_len(n_k * n_rows);
-        extra_flags.set_len(n_extra * n_rows);
-        observed.set_len(n_rows);
+            }
+        });
     }
     lap("scatter");
     let reported = |k: usize| -> &[f64] {
@@ -1150,6 +1136,16 @@ impl<T: Copy> Disjoint<T> {
         assert!(at + xs.len() <= self.1, "write past the capacity");
         // SAFETY: in bounds (checked), and the range is this task's (the caller's promise).
         unsafe { std::ptr::copy_nonoverlapping(xs.as_ptr(), self.0.add(at), xs.len()) }
+    }
+
+    /// The value at `at`, which must have been written.
+    ///
+    /// # Safety
+    /// No other task writes `at` meanwhile.
+    pub unsafe fn get(self, at: usize) -> T {
+        debug_assert!(at < self.1, "read past the capacity");
+        // SAFETY: the caller's promise.
+        unsafe { self.0.add(at).read() }
     }
 
     /// Writes `x` at `at`.
