@@ -162,6 +162,8 @@ pub struct Panel {
     /// Position in the unit table of each of `unit_codes` (`u32::MAX`: not in it, or no table).
     unit_entries: Arc<Vec<u32>>,
     unit_idx: Arc<Vec<u32>>,
+    /// The rows of each unit present, as (start, end), in unit order (the rows are sorted by unit).
+    unit_blocks: Arc<Vec<(usize, usize)>>,
     /// Catalogue index of each row's indicator.
     indicator_idx: Arc<Vec<u16>>,
     qualifiers: Arc<Vec<Qualifier>>,
@@ -698,6 +700,16 @@ impl Panel {
             input_rows,
             unit_codes: Arc::new(sorted_codes),
             unit_idx: Arc::new(accepted.iter().map(|a| a.unit).collect()),
+            unit_blocks: Arc::new(
+                accepted
+                    .chunk_by(|a, b| a.unit == b.unit)
+                    .scan(0, |start, rows| {
+                        let block = (*start, *start + rows.len());
+                        *start = block.1;
+                        Some(block)
+                    })
+                    .collect(),
+            ),
             indicator_idx: Arc::new(accepted.iter().map(|a| a.indicator).collect()),
             qualifiers: Arc::new(accepted.iter().map(|a| a.qualifier).collect()),
             years: Arc::new(distinct_years(accepted.iter().map(|a| a.year))),
@@ -829,6 +841,11 @@ impl Panel {
     /// Sorted unit codes; [`Panel::unit_index`] indexes into it.
     pub fn unit_codes(&self) -> &[String] {
         &self.unit_codes
+    }
+
+    /// The rows of each unit present, as (start, end) in unit order.
+    pub(crate) fn unit_blocks(&self) -> &[(usize, usize)] {
+        &self.unit_blocks
     }
 
     /// The unit table's entry of unit `u` (an index into [`Panel::unit_codes`]).

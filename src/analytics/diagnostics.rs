@@ -136,7 +136,7 @@ pub fn diagnostics(panel: &Panel, options: &DiagnosticOptions) -> Result<DataFra
 
     // Jumps, drops to zero and 100 % claims, along each series.
     let n_ind = catalogue.indicators.len();
-    for (start, end) in view.unit_blocks() {
+    for &(start, end) in view.unit_blocks() {
         let mut last: Vec<Option<usize>> = vec![None; n_ind];
         for r in start..end {
             let k = view.indicator[r] as usize;

@@ -36,6 +36,7 @@ pub(crate) struct PanelView<'a> {
     lo: &'a PrimitiveArray<f64>,
     hi: &'a PrimitiveArray<f64>,
     qualifier: &'a [crate::model::Qualifier],
+    blocks: &'a [(usize, usize)],
 }
 
 use polars_arrow::array::{Array, PrimitiveArray};
@@ -60,6 +61,7 @@ impl<'a> PanelView<'a> {
             lo,
             hi,
             qualifier: panel.qualifiers(),
+            blocks: panel.unit_blocks(),
         })
     }
 
@@ -117,26 +119,9 @@ impl<'a> PanelView<'a> {
         }
     }
 
-    /// Row ranges of each unit (the panel is sorted by unit first), found by bisection.
-    pub fn unit_blocks(&self) -> Vec<(usize, usize)> {
-        let Some(&last) = self.unit.last() else { return Vec::new() };
-        let mut blocks = Vec::with_capacity(last as usize + 1);
-        let mut start = 0;
-        while start < self.unit.len() {
-            let u = self.unit[start];
-            // Gallop, then bisect inside the last step: blocks are short, so this stays in cache.
-            let rest = &self.unit[start..];
-            let mut step = 1;
-            while step < rest.len() && rest[step] == u {
-                step *= 2;
-            }
-            let lo = step / 2;
-            let hi = step.min(rest.len());
-            let end = start + lo + rest[lo..hi].partition_point(|&x| x == u);
-            blocks.push((start, end));
-            start = end;
-        }
-        blocks
+    /// Row ranges of each unit present (the panel is sorted by unit first), kept by the panel.
+    pub fn unit_blocks(&self) -> &'a [(usize, usize)] {
+        self.blocks
     }
 }
 

@@ -422,7 +422,17 @@ pub(crate) fn cells(
     };
 
     let unit_rows: Vec<Option<&crate::model::Unit>> = (0..nu).map(|u| panel.unit_entry(u)).collect();
-    let attributes = |name: &str| -> Vec<f64> { unit_rows.iter().map(|u| u.and_then(|u| u.attribute(name)).unwrap_or(f64::NAN)).collect() };
+    // Each attribute that denominates a scored column, per unit (NaN: missing), read once.
+    let mut attribute_values: HashMap<&str, Vec<f64>> = HashMap::new();
+    if options.denominate {
+        for &ci in &layout.indicators {
+            if let Some(Denominator::Attribute { attribute, .. }) = &catalogue.indicators[ci as usize].denominator {
+                attribute_values
+                    .entry(attribute.as_str())
+                    .or_insert_with(|| unit_rows.iter().map(|u| u.and_then(|u| u.attribute(attribute)).unwrap_or(f64::NAN)).collect());
+            }
+        }
+    }
     // Columns are denominated side by side; each returns its notes and the cells whose
     // denominator was qualified.
     type Denominated = (Vec<Exclusion>, Vec<(usize, usize)>);
@@ -438,7 +448,7 @@ pub(crate) fn cells(
         match (&ind.denominator, options.denominate) {
             (Some(Denominator::Attribute { attribute, per }), true) => {
                 let src = reported(k);
-                let attr = attributes(attribute);
+                let attr = &attribute_values[attribute.as_str()];
                 let mut missing = Vec::new();
                 for r in 0..n_rows {
                     let x = src[r];
