@@ -185,7 +185,7 @@ pub fn changes(panel: &Panel, options: &ChangeOptions) -> Result<DataFrame> {
     let n_ind = catalogue.indicators.len();
     let bounds = view.unit_blocks();
     let mut cols = Columns::new(view.len());
-    cols.blocks(&bounds).into_par_iter().for_each(|b| {
+    cols.blocks(bounds).into_par_iter().for_each(|b| {
         let mut last: Vec<Option<usize>> = vec![None; n_ind];
         for j in 0..b.status.len() {
             let r = b.start + j;

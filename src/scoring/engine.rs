@@ -267,9 +267,9 @@ pub(crate) fn layout(panel: &Panel, options: &ScoreOptions) -> Result<(Layout, V
     let mut group_names: Vec<String> = Vec::new();
     if panel.units().is_some() {
         let mut index: HashMap<&str, u32> = HashMap::new();
-        for u in 0..n_units {
+        for (u, slot) in group.iter_mut().enumerate() {
             if let Some(county) = panel.unit_entry(u).and_then(|x| x.county.as_ref()) {
-                group[u] = *index.entry(county.as_str()).or_insert_with(|| {
+                *slot = *index.entry(county.as_str()).or_insert_with(|| {
                     group_names.push(county.clone());
                     (group_names.len() - 1) as u32
                 });
