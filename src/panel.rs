@@ -849,7 +849,7 @@ impl Panel {
     }
 
     /// The unit table's entry of unit `u` (an index into [`Panel::unit_codes`]).
-    pub fn unit_entry(&self, u: usize) -> Option<&crate::model::Unit> {
+    pub(crate) fn unit_entry(&self, u: usize) -> Option<&crate::model::Unit> {
         let i = *self.unit_entries.get(u)?;
         self.units.as_ref()?.units.get(i as usize)
     }

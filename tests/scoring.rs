@@ -376,6 +376,39 @@ proptest! {
     }
 
     #[test]
+    fn ranks_follow_their_definitions(
+        values in proptest::collection::vec(prop_oneof![3 => prop_oneof![Just(0.0f64), Just(10.0), Just(20.0)], 1 => Just(-1.0)], 16),
+    ) {
+        // Few distinct values, so ties are common.
+        let rows = random_panel(&values);
+        prop_assume!(rows.len() > 4);
+        let Ok(s) = score(&toy_panel(&rows), &ScoreOptions::default()) else { return Ok(()) };
+        let comp = s.composite().unwrap();
+        let units: Vec<&str> = comp.column("unit").unwrap().str().unwrap().iter().map(Option::unwrap).collect();
+        let score_of: Vec<Option<f64>> = comp.column("score").unwrap().f64().unwrap().iter().collect();
+        let col = |name: &str| -> Vec<Option<u32>> { comp.column(name).unwrap().u32().unwrap().iter().collect() };
+        let (rank, dense, group) = (col("rank"), col("dense_rank"), col("group_rank"));
+        let county = |u: &str| if u == "T1" || u == "T2" { "X" } else { "Y" };
+        let ranked: Vec<(usize, f64)> = score_of.iter().enumerate().filter_map(|(i, x)| x.map(|x| (i, x))).collect();
+        for i in 0..units.len() {
+            let Some(x) = score_of[i] else {
+                prop_assert!(rank[i].is_none() && dense[i].is_none() && group[i].is_none());
+                continue;
+            };
+            let above = |same_county: bool| ranked.iter().filter(|&&(j, y)| y > x && (!same_county || county(units[j]) == county(units[i]))).count() as u32;
+            let mut distinct_above: Vec<f64> = ranked.iter().map(|&(_, y)| y).filter(|&y| y > x).collect();
+            distinct_above.sort_by(f64::total_cmp);
+            distinct_above.dedup();
+            prop_assert_eq!(rank[i], Some(1 + above(false)));
+            prop_assert_eq!(group[i], Some(1 + above(true)));
+            prop_assert_eq!(dense[i], Some(1 + distinct_above.len() as u32));
+        }
+        // Rows by rank (unranked last), then unit.
+        let key = |i: usize| (rank[i].unwrap_or(u32::MAX), units[i]);
+        prop_assert!((1..units.len()).all(|i| key(i - 1) < key(i)), "{:?}", (0..units.len()).map(key).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn same_bits_shuffled_and_with_one_or_two_threads(
         values in proptest::collection::vec(prop_oneof![4 => 0.0f64..100.0, 1 => Just(-1.0)], 16),
         seed in any::<u64>(),

@@ -370,7 +370,7 @@ pub(crate) fn cells(
         // Where each column's reported values and flags go: (vector, offset of its block).
         let (value_d, raw_d, extra_d) = (Disjoint::of(&mut value), Disjoint::of(&mut raw), Disjoint::of(&mut extra_raw));
         let (flags_d, extra_flags_d, observed_d) = (Disjoint::of(&mut flags), Disjoint::of(&mut extra_flags), Disjoint::of(&mut observed));
-        let dest: Vec<(Disjoint<f64>, usize, Disjoint<u8>, usize)> = (0..n_cols)
+        let dest: Vec<(Disjoint<'_, f64>, usize, Disjoint<'_, u8>, usize)> = (0..n_cols)
             .map(|c| match c {
                 c if c >= n_k => (extra_d, (c - n_k) * n_rows, extra_flags_d, (c - n_k) * n_rows),
                 c if keep[c] => (raw_d, raw_cols[c] as usize * n_rows, flags_d, c * n_rows),
@@ -380,6 +380,15 @@ pub(crate) fn cells(
         // Each unit's cells are written by the task that owns the unit's rows of the panel (the
         // panel is sorted by unit), so the writes of different tasks never meet.
         let blocks = view.unit_blocks();
+        // A task writes only the rows of the unit its block starts with, so the writes are
+        // disjoint when no two blocks start with the same unit: checked here, with the blocks in
+        // unit order. (That every row of a block is its unit's follows from the rows being sorted
+        // by unit; the ends are checked.)
+        assert!(
+            blocks.iter().all(|&(a, b)| a < b && b <= view.len() && view.unit[a] == view.unit[b - 1])
+                && blocks.windows(2).all(|w| w[0].1 <= w[1].0 && view.unit[w[0].0] < view.unit[w[1].0]),
+            "internal: the panel's unit row ranges do not match its rows"
+        );
         let per_task = blocks.len().div_ceil(4 * rayon::current_num_threads().max(1)).max(1);
         blocks.par_chunks(per_task).for_each(|chunk| {
             let mut year_idx = 0usize;
@@ -535,8 +544,8 @@ pub(crate) fn cells(
         }
         Ok((excluded, extra_qualified))
     }).collect();
-    // SAFETY: the scatter wrote the columns that are not kept, the pass above the kept ones
-    // (an error returns before this, and the unset vector is dropped as empty).
+    // SAFETY: the scatter wrote the columns that are not kept, the pass above the kept ones.
+    // When a column failed, the length stays 0 and the error is returned below.
     if per_column.iter().all(Result::is_ok) {
         unsafe { value.set_len(n_k * n_rows) };
     }
@@ -1124,18 +1133,21 @@ pub(crate) fn aggregate(
     Ok(Rows { dim_score, dim_cov, dim_present, score, cov, present, flags, observed: observed.to_vec() })
 }
 
-/// The spare capacity of a vector, written by parallel tasks that each own different cells.
+/// The allocation of a vector (its capacity, whether or not the cells are initialised), written
+/// by parallel tasks that each own different cells. It borrows the vector, so the vector can be
+/// neither used nor reallocated meanwhile; set the length once every cell is written.
 #[derive(Clone, Copy)]
-pub(crate) struct Disjoint<T>(*mut T, usize);
+pub(crate) struct Disjoint<'a, T>(*mut T, usize, std::marker::PhantomData<&'a mut [T]>);
 
-// SAFETY: the tasks write disjoint cells (the callers of `put` and `set` promise it).
-unsafe impl<T: Send> Sync for Disjoint<T> {}
-unsafe impl<T: Send> Send for Disjoint<T> {}
+// SAFETY: the tasks write disjoint cells (the callers of `put`, `set` and `get` promise it), and
+// reading a cell from another thread needs `T: Sync`.
+unsafe impl<T: Send + Sync> Sync for Disjoint<'_, T> {}
+unsafe impl<T: Send + Sync> Send for Disjoint<'_, T> {}
 
-impl<T: Copy> Disjoint<T> {
-    /// The capacity of `v` (which should be empty: its length is not kept).
-    pub fn of(v: &mut Vec<T>) -> Self {
-        Self(v.as_mut_ptr(), v.capacity())
+impl<'a, T: Copy> Disjoint<'a, T> {
+    /// The whole capacity of `v`; its length is not changed.
+    pub fn of(v: &'a mut Vec<T>) -> Self {
+        Self(v.as_mut_ptr(), v.capacity(), std::marker::PhantomData)
     }
 
     /// Writes `xs` at `at`.
@@ -1151,10 +1163,10 @@ impl<T: Copy> Disjoint<T> {
     /// The value at `at`, which must have been written.
     ///
     /// # Safety
-    /// No other task writes `at` meanwhile.
+    /// No other task writes `at` meanwhile, and the cell is initialised.
     pub unsafe fn get(self, at: usize) -> T {
-        debug_assert!(at < self.1, "read past the capacity");
-        // SAFETY: the caller's promise.
+        assert!(at < self.1, "read past the capacity");
+        // SAFETY: in bounds (checked); the caller's promise.
         unsafe { self.0.add(at).read() }
     }
 
@@ -1163,8 +1175,8 @@ impl<T: Copy> Disjoint<T> {
     /// # Safety
     /// No other task writes or reads `at` meanwhile.
     pub unsafe fn set(self, at: usize, x: T) {
-        debug_assert!(at < self.1, "write past the capacity");
-        // SAFETY: the caller's promise.
+        assert!(at < self.1, "write past the capacity");
+        // SAFETY: in bounds (checked); the caller's promise.
         unsafe { self.0.add(at).write(x) }
     }
 }
@@ -1336,18 +1348,24 @@ pub(crate) fn combine(
     bad
 }
 
-/// Competition ranks ("1, 2, 2, 4") of the finite scores among `rows`, descending; ties share
-/// the lowest rank. Also dense ranks. Returns (rank, dense) aligned with `rows` (0 = unranked).
+/// Competition ranks ("1, 2, 2, 4") of the scores among `rows` that are not NaN, descending;
+/// ties share the lowest rank. Also dense ranks. Returns (rank, dense) aligned with `rows`
+/// (0 = unranked).
 pub(crate) fn rank(scores: &[f64], rows: &[u32]) -> (Vec<u32>, Vec<u32>) {
-    let (rank, dense, _) = rank_with_order(scores, rows);
-    (rank, dense)
+    ranks_of(&sorted_scores(scores, rows), rows.len())
 }
 
-/// [`rank`], and the positions in `rows` of the finite scores, best first (equal scores by
-/// position).
+/// [`rank`], and the positions in `rows` of the scores that are not NaN, best first (equal
+/// scores by position).
 pub(crate) fn rank_with_order(scores: &[f64], rows: &[u32]) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
-    // Sort (score, position) pairs: contiguous keys sort fast, and the position breaks ties, so
-    // the unstable sort gives one order.
+    let order = sorted_scores(scores, rows);
+    let (rank, dense) = ranks_of(&order, rows.len());
+    (rank, dense, order.into_iter().map(|(_, i)| i).collect())
+}
+
+/// (score, position) of the scores of `rows` that are not NaN, best first. Contiguous pairs sort
+/// fast, and the position breaks ties, so the unstable sort gives one order.
+fn sorted_scores(scores: &[f64], rows: &[u32]) -> Vec<(f64, u32)> {
     let mut order: Vec<(f64, u32)> = rows
         .iter()
         .enumerate()
@@ -1356,9 +1374,14 @@ pub(crate) fn rank_with_order(scores: &[f64], rows: &[u32]) -> (Vec<u32>, Vec<u3
             (!x.is_nan()).then_some((x, i as u32))
         })
         .collect();
-    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut rank = vec![0u32; rows.len()];
-    let mut dense = vec![0u32; rows.len()];
+    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    order
+}
+
+/// Competition and dense ranks, aligned with the positions, of scores sorted best first.
+fn ranks_of(order: &[(f64, u32)], n: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut rank = vec![0u32; n];
+    let mut dense = vec![0u32; n];
     let (mut d, mut current) = (0u32, 0u32);
     for (pos, &(x, i)) in order.iter().enumerate() {
         if pos == 0 || order[pos - 1].0 != x {
@@ -1368,7 +1391,7 @@ pub(crate) fn rank_with_order(scores: &[f64], rows: &[u32]) -> (Vec<u32>, Vec<u3
         rank[i as usize] = current;
         dense[i as usize] = d;
     }
-    (rank, dense, order.into_iter().map(|(_, i)| i).collect())
+    (rank, dense)
 }
 
 /// Competition ranks within groups, from an order of the scores best first (as from

@@ -50,7 +50,7 @@ impl Scores {
         out.par_chunks_mut(nu.max(1)).zip(&years).for_each(|(out, &yi)| {
             let ranks = &self.rank[yi * nu..(yi + 1) * nu];
             // Unranked rows (rank 0) take the last slot, nu + 1.
-            let slot = |r: u32| if r == 0 { nu + 1 } else { r as usize };
+            let slot = |r: u32| if r == 0 { nu + 1 } else { (r as usize).min(nu + 1) };
             let mut start = vec![0usize; nu + 2];
             for &r in ranks {
                 start[slot(r)] += 1;
