@@ -757,65 +757,61 @@ pub(crate) fn normalise(
                     }
                 });
             }
-            for (s, rows) in sets.rows.iter().enumerate() {
-                let note = |reason: &str, detail: String| {
-                    let mut e = Exclusion::new("indicator", reason, detail);
-                    e.indicator = Some(ci);
-                    e.year = sets.year[s];
-                    e
-                };
-                let present = rows.iter().filter(|&&r| !value[r as usize].is_nan()).count();
-                if present == 0 {
-                    continue;
+            let value: &[f64] = value;
+            let note = |s: usize, reason: &str, detail: String| {
+                let mut e = Exclusion::new("indicator", reason, detail);
+                e.indicator = Some(ci);
+                e.year = sets.year[s];
+                e
+            };
+            if options.normalise == Normalise::Target {
+                for (s, rows) in sets.rows.iter().enumerate() {
+                    let present = rows.iter().filter(|&&r| !value[r as usize].is_nan()).count();
+                    if present == 0 {
+                        continue;
+                    }
+                    let lookup = targets.as_ref();
+                    let mut with = 0usize;
+                    for &r in rows {
+                        let r = r as usize;
+                        let x = value[r];
+                        if x.is_nan() {
+                            continue;
+                        }
+                        if let Some(a) = lookup.and_then(|m| m.get(&(k as u32, r as u32))).and_then(|t| crate::analytics::achievement(t, x, &gap_options)) {
+                            norm[r] = 100.0 * a.clamp(0.0, 1.0);
+                            with += 1;
+                        }
+                    }
+                    if with < present {
+                        out.excluded.push(note(
+                            s,
+                            "no_target",
+                            format!("{} of {present} observed values of {} have no target with a defined achievement ratio; they are not scored", present - with, ind.code),
+                        ));
+                    }
+                    out.informative[s] = with > 0;
                 }
-                let informative = match options.normalise {
-                    Normalise::Target => {
-                        let lookup = targets.as_ref();
-                        let mut with = 0usize;
-                        for &r in rows {
-                            let r = r as usize;
-                            let x = value[r];
-                            if x.is_nan() {
-                                continue;
-                            }
-                            let t = lookup.and_then(|m| m.get(&(k as u32, r as u32)));
-                            if let Some(t) = t {
-                                let achievement = crate::analytics::achievement(t, x, &gap_options);
-                                if let Some(a) = achievement {
-                                    norm[r] = 100.0 * a.clamp(0.0, 1.0);
-                                    with += 1;
-                                }
-                            }
-                        }
-                        if with < present {
-                            out.excluded.push(note(
-                                "no_target",
-                                format!("{} of {present} observed values of {} have no target with a defined achievement ratio; they are not scored", present - with, ind.code),
-                            ));
-                        }
-                        with > 0
-                    }
-                    method => {
-                        let goalposts = out.goalposts.map(|(worst, best, _)| (worst, best));
-                        let informative = normalise_set(method, sign, goalposts, value, rows, present, norm, &mut idx);
-                        if !informative {
-                            let first = rows.iter().map(|&r| value[r as usize]).find(|x| !x.is_nan()).unwrap_or(f64::NAN);
-                            let detail = match method {
-                                Normalise::MinMax => format!("every unit has {} = {first}: no information, left out and weights renormalised", ind.code),
-                                Normalise::Goalposts => {
-                                    let worst = goalposts.map_or(f64::NAN, |g| g.0);
-                                    format!("the goalposts of {} are equal ({worst}): no information", ind.code)
-                                }
-                                Normalise::ZScore => format!("{} has no spread here (sd 0): no information", ind.code),
-                                _ => format!("{} takes one value here: no information", ind.code),
-                            };
-                            out.excluded.push(note("no_variation", detail));
-                        }
-                        informative
-                    }
-                };
-                out.informative[s] = informative;
+                return out;
             }
+            let method = options.normalise;
+            let goalposts = out.goalposts.map(|(worst, best, _)| (worst, best));
+            normalise_sets(method, sign, goalposts, value, &sets.rows, norm, &mut idx, |s, informative| {
+                out.informative[s] = informative;
+                if !informative {
+                    let first = sets.rows[s].iter().map(|&r| value[r as usize]).find(|x| !x.is_nan()).unwrap_or(f64::NAN);
+                    let detail = match method {
+                        Normalise::MinMax => format!("every unit has {} = {first}: no information, left out and weights renormalised", ind.code),
+                        Normalise::Goalposts => {
+                            let worst = goalposts.map_or(f64::NAN, |g| g.0);
+                            format!("the goalposts of {} are equal ({worst}): no information", ind.code)
+                        }
+                        Normalise::ZScore => format!("{} has no spread here (sd 0): no information", ind.code),
+                        _ => format!("{} takes one value here: no information", ind.code),
+                    };
+                    out.excluded.push(note(s, "no_variation", detail));
+                }
+            });
             out
         })
         .collect();
@@ -884,6 +880,28 @@ fn min_max(values: &[f64]) -> (f64, f64) {
         hi[0] = hi[0].max(x);
     }
     (lo[0].min(lo[1]).min(lo[2].min(lo[3])), hi[0].max(hi[1]).max(hi[2].max(hi[3])))
+}
+
+/// Normalises one indicator's values over every comparison set (any method but targets, which
+/// need each cell's target): for each set with a value present, [`normalise_set`], then
+/// `each(set, informative)`. Sets without values carry no information and are skipped.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn normalise_sets(
+    method: Normalise,
+    sign: f64,
+    goalposts: Option<(f64, f64)>,
+    value: &[f64],
+    sets: &[Vec<u32>],
+    norm: &mut [f64],
+    idx: &mut Vec<u32>,
+    mut each: impl FnMut(usize, bool),
+) {
+    for (s, rows) in sets.iter().enumerate() {
+        let present = rows.iter().filter(|&&r| !value[r as usize].is_nan()).count();
+        if present > 0 {
+            each(s, normalise_set(method, sign, goalposts, value, rows, present, norm, idx));
+        }
+    }
 }
 
 /// Normalises the values of one indicator over one comparison set: `norm[r]` for every `r` in

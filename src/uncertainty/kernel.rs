@@ -102,23 +102,20 @@ pub(super) fn composite(
                 None => engine::data_goalposts(col.iter().copied(), ind.polarity, &mut sc.buf),
             });
             sc.norm.fill(f64::NAN);
-            for (s, rows) in sets.rows.iter().enumerate() {
-                let present = rows.iter().filter(|&&r| !col[r as usize].is_nan()).count();
-                if present > 0
-                    && engine::normalise_set(
-                        options.normalise,
-                        ind.polarity.sign(),
-                        goalposts,
-                        col,
-                        rows,
-                        present,
-                        &mut sc.norm,
-                        &mut sc.idx,
-                    )
-                {
-                    set_total[s * n_d + d] += w;
-                }
-            }
+            engine::normalise_sets(
+                options.normalise,
+                ind.polarity.sign(),
+                goalposts,
+                col,
+                &sets.rows,
+                &mut sc.norm,
+                &mut sc.idx,
+                |s, informative| {
+                    if informative {
+                        set_total[s * n_d + d] += w;
+                    }
+                },
+            );
             let range = d * nu..(d + 1) * nu;
             let bad = engine::accumulate(agg_dim, w, &sc.norm, &mut sc.acc[range.clone()], &mut sc.dim_present[range], None);
             engine::keep_lowest(&mut first_bad, bad, || ind.code.clone());
