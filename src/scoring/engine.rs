@@ -377,6 +377,12 @@ pub(crate) fn cells(
                 c => (value_d, c * n_rows, flags_d, c * n_rows),
             })
             .collect();
+        // Every destination block holds n_rows cells, and every row index below is < n_rows
+        // (year index < years, unit < nu), so checking the blocks once bounds every write.
+        assert!(
+            dest.iter().all(|&(v, at, f, at_f)| v.fits(at, n_rows) && f.fits(at_f, n_rows)) && observed_d.fits(0, n_rows),
+            "internal: a scoring block is smaller than the rows"
+        );
         // Each unit's cells are written by the task that owns the unit's rows of the panel (the
         // panel is sorted by unit), so the writes of different tasks never meet.
         let blocks = view.unit_blocks();
@@ -385,7 +391,7 @@ pub(crate) fn cells(
         // unit order. (That every row of a block is its unit's follows from the rows being sorted
         // by unit; the ends are checked.)
         assert!(
-            blocks.iter().all(|&(a, b)| a < b && b <= view.len() && view.unit[a] == view.unit[b - 1])
+            blocks.iter().all(|&(a, b)| a < b && b <= view.len() && view.unit[a] == view.unit[b - 1] && (view.unit[a] as usize) < nu)
                 && blocks.windows(2).all(|w| w[0].1 <= w[1].0 && view.unit[w[0].0] < view.unit[w[1].0]),
             "internal: the panel's unit row ranges do not match its rows"
         );
@@ -448,7 +454,8 @@ pub(crate) fn cells(
     let value_d = Disjoint::of(&mut value);
     let per_column: Vec<Result<Denominated>> = (0..n_k).into_par_iter().map(|k| {
         // SAFETY: this task writes column k's block of `value` only, and all of it (every row
-        // of a denominated column; a copy of the reported values for the other kept columns).
+        // of a denominated column; a copy of the reported values for the other kept columns);
+        // k < n_k and r < n_rows, so the cell is within the capacity n_k · n_rows.
         let out = |r: usize, x: f64| unsafe { value_d.set(k * n_rows + r, x) };
         let mut excluded: Vec<Exclusion> = Vec::new();
         let mut extra_qualified: Vec<(usize, usize)> = Vec::new();
@@ -1178,23 +1185,32 @@ impl<'a, T: Copy> Disjoint<'a, T> {
         unsafe { std::ptr::copy_nonoverlapping(xs.as_ptr(), self.0.add(at), xs.len()) }
     }
 
+    /// True when cells `at .. at + len` lie within the capacity. [`Disjoint::get`] and
+    /// [`Disjoint::set`] only check their index in debug builds (they run once per cell), so
+    /// callers check their ranges with this first.
+    pub fn fits(self, at: usize, len: usize) -> bool {
+        at.checked_add(len).is_some_and(|end| end <= self.1)
+    }
+
     /// The value at `at`, which must have been written.
     ///
     /// # Safety
-    /// No other task writes `at` meanwhile, and the cell is initialised.
+    /// `at` is within the capacity (see [`Disjoint::fits`]), the cell is initialised, and no
+    /// other task writes it meanwhile.
     pub unsafe fn get(self, at: usize) -> T {
-        assert!(at < self.1, "read past the capacity");
-        // SAFETY: in bounds (checked); the caller's promise.
+        debug_assert!(at < self.1, "read past the capacity");
+        // SAFETY: the caller's promise.
         unsafe { self.0.add(at).read() }
     }
 
     /// Writes `x` at `at`.
     ///
     /// # Safety
-    /// No other task writes or reads `at` meanwhile.
+    /// `at` is within the capacity (see [`Disjoint::fits`]), and no other task writes or reads
+    /// it meanwhile.
     pub unsafe fn set(self, at: usize, x: T) {
-        assert!(at < self.1, "write past the capacity");
-        // SAFETY: in bounds (checked); the caller's promise.
+        debug_assert!(at < self.1, "write past the capacity");
+        // SAFETY: the caller's promise.
         unsafe { self.0.add(at).write(x) }
     }
 }
