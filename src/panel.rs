@@ -848,6 +848,11 @@ impl Panel {
         &self.unit_blocks
     }
 
+    /// Each unit's name from the unit table (aligned with [`Panel::unit_codes`]; `None` without one).
+    pub(crate) fn unit_names(&self) -> Vec<Option<String>> {
+        (0..self.unit_codes.len()).map(|u| self.unit_entry(u).map(|x| x.name.clone())).collect()
+    }
+
     /// The unit table's entry of unit `u` (an index into [`Panel::unit_codes`]).
     pub(crate) fn unit_entry(&self, u: usize) -> Option<&crate::model::Unit> {
         let i = *self.unit_entries.get(u)?;

@@ -436,15 +436,14 @@ pub(crate) fn cells(
         }
     };
 
-    let unit_rows: Vec<Option<&crate::model::Unit>> = (0..nu).map(|u| panel.unit_entry(u)).collect();
     // Each attribute that denominates a scored column, per unit (NaN: missing), read once.
     let mut attribute_values: HashMap<&str, Vec<f64>> = HashMap::new();
     if options.denominate {
         for &ci in &layout.indicators {
             if let Some(Denominator::Attribute { attribute, .. }) = &catalogue.indicators[ci as usize].denominator {
-                attribute_values
-                    .entry(attribute.as_str())
-                    .or_insert_with(|| unit_rows.iter().map(|u| u.and_then(|u| u.attribute(attribute)).unwrap_or(f64::NAN)).collect());
+                attribute_values.entry(attribute.as_str()).or_insert_with(|| {
+                    (0..nu).map(|u| panel.unit_entry(u).and_then(|x| x.attribute(attribute)).unwrap_or(f64::NAN)).collect()
+                });
             }
         }
     }

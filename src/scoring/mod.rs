@@ -171,7 +171,7 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
     lap("rank");
     let names = Names {
         units: panel.unit_codes().to_vec(),
-        unit_names: (0..panel.unit_codes().len()).map(|u| panel.unit_entry(u).map(|x| x.name.clone())).collect(),
+        unit_names: panel.unit_names(),
         indicators: catalogue.indicators.iter().map(|i| (i.code.clone(), i.name_zh.clone(), i.name_en.clone())).collect(),
         dimensions: catalogue.dimensions.iter().map(|d| (d.code.clone(), d.name_zh.clone(), d.name_en.clone())).collect(),
     };

@@ -400,7 +400,7 @@ impl<'p> Prepared<'p> {
         Uncertainty {
             year: self.options.year,
             units: self.panel.unit_codes().to_vec(),
-            names: self.panel.unit_codes().iter().map(|c| self.panel.units().and_then(|t| t.get(c)).map(|u| u.name.clone())).collect(),
+            names: self.panel.unit_names(),
             top: self.options.top.clone(),
             nominal_rank: self.nominal_rank.clone(),
             nominal_score: self.nominal_score.clone(),
