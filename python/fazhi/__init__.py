@@ -39,6 +39,7 @@ from fazhi._fazhi import (
     ValueParseError,
     __version__,
     extract,
+    extract_text,
     parse_value,
 )
 
@@ -63,6 +64,7 @@ __all__ = [
     "__version__",
     "datasets_dir",
     "extract",
+    "extract_text",
     "parse_value",
 ]
 

@@ -31,6 +31,7 @@ __all__ = [
     "ValueParseError",
     "__version__",
     "extract",
+    "extract_text",
     "parse_value",
 ]
 
@@ -266,6 +267,8 @@ class Extraction:
     def to_panel(self) -> Panel: ...
     def __len__(self) -> int: ...
     def _repr_html_(self) -> str: ...
+    def accept(self, start: int, indicator: str | None = None, report: int = 0) -> Extraction: ...
+    def accepted_rules(self) -> str: ...
 
 def extract(
     source: str | PathLike[str],
@@ -276,4 +279,16 @@ def extract(
     encoding: str | None = None,
     min_confidence: float = 0.0,
     progress: bool = True,
+    lexicon: str | PathLike[str] | None = None,
+    use_lexicon: bool = True,
+) -> Extraction: ...
+def extract_text(
+    text: str,
+    unit: str | None = None,
+    year: int | None = None,
+    rules: str | PathLike[str] | None = None,
+    catalogue: _CatalogueArg = None,
+    min_confidence: float = 0.0,
+    lexicon: str | PathLike[str] | None = None,
+    use_lexicon: bool = True,
 ) -> Extraction: ...

@@ -1,23 +1,18 @@
-//! Matching numbers to rules.
+//! Matching numbers to rules (bound to the catalogue in `rules`) and the lexicon.
 
-use super::rules::{Pattern, Rule, Rules};
+use super::lexicon::Matcher;
+use super::rules::{BoundRule, Pattern, Rules};
 use super::scan::Candidate;
 use super::text::{Doc, find, rfind};
-use crate::error::{Error, Location, Result};
-use crate::model::{Catalogue, Measure};
+use crate::error::Result;
+use crate::model::Catalogue;
 
-/// A rule checked against the catalogue, with its accepted measure words.
-pub(crate) struct EngineRule<'a> {
-    pub rule: &'a Rule,
-    pub indicator: usize,
-    pub measure_words: Vec<String>,
-}
-
-/// The enabled rules of a rule set, checked against a catalogue.
+/// The enabled rules of a rule set bound to a catalogue, and the lexicon's matcher.
 pub(crate) struct Engine<'a> {
     pub catalogue: &'a Catalogue,
-    pub number_rules: Vec<EngineRule<'a>>,
-    pub presence_rules: Vec<EngineRule<'a>>,
+    pub number_rules: Vec<BoundRule<'a>>,
+    pub presence_rules: Vec<BoundRule<'a>>,
+    pub lexicon: Matcher,
 }
 
 /// A rule that claims a number.
@@ -38,51 +33,9 @@ pub(crate) struct Hit {
 
 impl<'a> Engine<'a> {
     pub fn new(catalogue: &'a Catalogue, rules: &'a Rules) -> Result<Self> {
-        let mut number_rules = Vec::new();
-        let mut presence_rules = Vec::new();
-        for rule in rules.rules() {
-            let err = |message: String| {
-                Error::input(
-                    Location::file(&rule.origin).with_indicator(&rule.spec.indicator),
-                    format!("rule {:?}: {message}", rule.spec.id),
-                )
-            };
-            let Some(index) = catalogue.indicators.iter().position(|i| i.code == rule.spec.indicator) else {
-                return Err(err(format!(
-                    "indicator {:?} is not in the catalogue {:?} (version {}); use one of its codes",
-                    rule.spec.indicator, catalogue.origin, catalogue.version
-                )));
-            };
-            if !rule.spec.enabled {
-                continue;
-            }
-            let ind = &catalogue.indicators[index];
-            if rule.is_presence() != (ind.measure == Measure::Boolean) {
-                return Err(err(if rule.is_presence() {
-                    format!(
-                        "`present` patterns give yes/no values, but {} is measured as {}; use `before`/`after`",
-                        ind.code,
-                        ind.measure.as_str()
-                    )
-                } else {
-                    format!("{} is a yes/no indicator; give `present` patterns instead of `before`/`after`", ind.code)
-                }));
-            }
-            let measure_words = Rules::measure_words_of(rule, ind.measure, &ind.unit_word);
-            if !rule.is_presence() && measure_words.is_empty() {
-                return Err(err(format!("{} has no unit_word in the catalogue; list the accepted `measure_words`", ind.code)));
-            }
-            if !rule.is_presence() && (ind.measure == Measure::Percent) != measure_words.iter().any(|m| m == "%") {
-                return Err(err(format!(
-                    "{} is measured as {}; a percent indicator accepts exactly \"%\", other indicators never",
-                    ind.code,
-                    ind.measure.as_str()
-                )));
-            }
-            let entry = EngineRule { rule, indicator: index, measure_words };
-            if rule.is_presence() { presence_rules.push(entry) } else { number_rules.push(entry) }
-        }
-        Ok(Self { catalogue, number_rules, presence_rules })
+        let (number_rules, presence_rules) = rules.bind(catalogue)?;
+        let lexicon = Matcher::new(catalogue, &rules.lexicon)?;
+        Ok(Self { catalogue, number_rules, presence_rules, lexicon })
     }
 
     /// The rules whose triggers match around `cand`. With `check_measure`, only rules accepting

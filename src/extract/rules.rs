@@ -30,6 +30,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::lexicon::Lexicon;
 use super::text::normalize_str;
 use crate::error::{Error, Location, Result};
 use crate::model::value::MEASURE_WORDS;
@@ -118,6 +119,13 @@ impl Pattern {
     pub fn is_wildcard(&self) -> bool {
         self.parts.len() > 1
     }
+}
+
+/// A rule bound to a catalogue indicator, with its accepted measure words.
+pub(crate) struct BoundRule<'a> {
+    pub rule: &'a Rule,
+    pub indicator: usize,
+    pub measure_words: Vec<String>,
 }
 
 /// A checked rule: its specification, where it came from, and its compiled patterns.
@@ -209,6 +217,8 @@ pub struct Rules {
     /// Where the rules came from (`<bundled>`, a path, or `a + b` after a merge).
     pub origin: String,
     rules: Vec<Rule>,
+    /// The lexicon that maps numbers no rule claims (`datasets/lexicon.toml` by default).
+    pub lexicon: Lexicon,
 }
 
 impl Default for Rules {
@@ -222,7 +232,7 @@ impl Rules {
     /// them cannot fail.
     pub fn default_rules() -> Self {
         #[allow(clippy::expect_used)]
-        Self::from_toml_str(DEFAULT_RULES_TOML, "<bundled>").expect("the bundled rules are valid (tested)")
+        Self::from_toml_str(DEFAULT_RULES_TOML, "<bundled>").expect("the bundled rules are valid (tested)").with_lexicon(Lexicon::default_lexicon())
     }
 
     /// Parses rules from TOML text; `origin` names the file in errors.
@@ -245,7 +255,7 @@ impl Rules {
             }
             rules.push(Rule::compile(spec, origin)?);
         }
-        Ok(Self { version: file.version, origin: origin.to_string(), rules })
+        Ok(Self { version: file.version, origin: origin.to_string(), rules, lexicon: Lexicon::empty() })
     }
 
     /// Reads a rules file (TOML) on its own, without the bundled rules.
@@ -273,6 +283,9 @@ impl Rules {
                 self.rules.push(rule);
             }
         }
+        if !other.lexicon.entries.is_empty() {
+            self.lexicon = self.lexicon.merge(other.lexicon);
+        }
         self.origin = format!("{} + {}", self.origin, other.origin);
         if !other.version.is_empty() {
             self.version = format!("{}+{}", self.version, other.version);
@@ -298,11 +311,68 @@ impl Rules {
         self.rules.is_empty()
     }
 
-    /// Checks the rules against a catalogue: every indicator code exists, yes/no rules name
-    /// yes/no indicators and number rules the others, and every number rule has measure words
-    /// (its own or the indicator's `unit_word`). Errors name the rule id and its file.
+    /// Checks the rules and the lexicon against a catalogue: every indicator code exists, yes/no
+    /// rules name yes/no indicators and number rules the others, and every number rule has
+    /// measure words (its own or the indicator's `unit_word`). Errors name the rule id and its file.
     pub fn check(&self, catalogue: &Catalogue) -> Result<()> {
-        super::engine::Engine::new(catalogue, self).map(|_| ())
+        self.bind(catalogue)?;
+        super::lexicon::Matcher::new(catalogue, &self.lexicon).map(|_| ())
+    }
+
+    /// These rules with another lexicon (the bundled one is [`Lexicon::default_lexicon`]).
+    #[must_use]
+    pub fn with_lexicon(mut self, lexicon: Lexicon) -> Self {
+        self.lexicon = lexicon;
+        self
+    }
+
+    /// The enabled rules bound to catalogue indicators: (number rules, yes/no rules).
+    pub(crate) fn bind<'a>(&'a self, catalogue: &Catalogue) -> Result<(Vec<BoundRule<'a>>, Vec<BoundRule<'a>>)> {
+        let mut number_rules = Vec::new();
+        let mut presence_rules = Vec::new();
+        for rule in &self.rules {
+            let err = |message: String| {
+                Error::input(
+                    Location::file(&rule.origin).with_indicator(&rule.spec.indicator),
+                    format!("rule {:?}: {message}", rule.spec.id),
+                )
+            };
+            let Some(index) = catalogue.indicators.iter().position(|i| i.code == rule.spec.indicator) else {
+                return Err(err(format!(
+                    "indicator {:?} is not in the catalogue {:?} (version {}); use one of its codes",
+                    rule.spec.indicator, catalogue.origin, catalogue.version
+                )));
+            };
+            if !rule.spec.enabled {
+                continue;
+            }
+            let ind = &catalogue.indicators[index];
+            if rule.is_presence() != (ind.measure == Measure::Boolean) {
+                return Err(err(if rule.is_presence() {
+                    format!(
+                        "`present` patterns give yes/no values, but {} is measured as {}; use `before`/`after`",
+                        ind.code,
+                        ind.measure.as_str()
+                    )
+                } else {
+                    format!("{} is a yes/no indicator; give `present` patterns instead of `before`/`after`", ind.code)
+                }));
+            }
+            let measure_words = Self::measure_words_of(rule, ind.measure, &ind.unit_word);
+            if !rule.is_presence() && measure_words.is_empty() {
+                return Err(err(format!("{} has no unit_word in the catalogue; list the accepted `measure_words`", ind.code)));
+            }
+            if !rule.is_presence() && (ind.measure == Measure::Percent) != measure_words.iter().any(|m| m == "%") {
+                return Err(err(format!(
+                    "{} is measured as {}; a percent indicator accepts exactly \"%\", other indicators never",
+                    ind.code,
+                    ind.measure.as_str()
+                )));
+            }
+            let entry = BoundRule { rule, indicator: index, measure_words };
+            if rule.is_presence() { presence_rules.push(entry) } else { number_rules.push(entry) }
+        }
+        Ok((number_rules, presence_rules))
     }
 
     /// The measure words a number rule accepts: its own, else the indicator's (`%` for percent

@@ -337,6 +337,10 @@ pub const MEASURE_WORDS: &[&str] = &[
     "件次",
     "万元",
     "万份",
+    "车次",
+    "辆次",
+    "批次",
+    "万件",
     "个",
     "次",
     "场",
@@ -376,6 +380,7 @@ pub const MEASURE_WORDS: &[&str] = &[
     "块",
     "幅",
     "条次",
+    "单",
 ];
 
 const SUFFIX_QUALIFIERS: &[(&str, QualToken)] = &[

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 
 use super::arrow::to_polars;
 use super::{PyPanel, catalogue_arg, errors, run};
-use crate::extract::{ExtractOptions, FolderExtraction, Rules, extract_dir, extract_path, extract_text};
+use crate::extract::{ExtractOptions, FolderExtraction, Lexicon, Rules, extract_dir, extract_path};
 use crate::model::Catalogue;
 use crate::panel::{Panel, PanelOptions};
 
@@ -107,6 +107,46 @@ impl PyExtraction {
     fn _repr_html_(&self) -> String {
         super::escape(&self.__repr__())
     }
+
+    /// A new Extraction with the unmatched number at character ``start`` of report ``report``
+    /// taken into ``values`` as ``indicator`` (default: its best candidate in ``unmatched``).
+    ///
+    /// Errors (``InputError``) say why it cannot be taken: no unmatched number starts there, no
+    /// candidate and no indicator given, a yes/no or unknown indicator, a value the indicator
+    /// cannot have, or an indicator that already has a value.
+    #[pyo3(signature = (start, indicator=None, report=0))]
+    fn accept(&self, py: Python<'_>, start: usize, indicator: Option<String>, report: usize) -> PyResult<PyExtraction> {
+        let (inner, catalogue) = (self.inner.clone(), self.catalogue.clone());
+        if report >= inner.reports.len() {
+            return Err(errors::ArgumentError::new_err(format!("report {report} does not exist; this extraction has {}", inner.reports.len())));
+        }
+        let done = run(py, move || {
+            let mut all = inner.as_ref().clone();
+            all.reports[report].accept(start, indicator.as_deref(), &catalogue)?;
+            Ok(all)
+        })?;
+        Ok(PyExtraction { inner: Arc::new(done), catalogue: self.catalogue.clone() })
+    }
+
+    /// The accepted values as a rules file (TOML text) to pass as ``rules=`` next year: one rule
+    /// per accepted value, triggered by the words before it. Review the triggers before use.
+    fn accepted_rules(&self) -> String {
+        let mut out = String::new();
+        for (k, r) in self.inner.reports.iter().enumerate() {
+            let text = r.accepted_rules_toml();
+            if k == 0 {
+                out.push_str(&text);
+            } else {
+                // Rule ids stay unique across reports; the header is written once.
+                for line in text.lines().skip(2) {
+                    let line = line.replacen("id = \"accepted_", &format!("id = \"accepted_r{k}_"), 1);
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
 }
 
 impl PyExtraction {
@@ -115,21 +155,41 @@ impl PyExtraction {
     }
 }
 
-/// Reads indicator values out of report text: a path to a report (.txt in any common encoding,
-/// .docx, .html), a folder of reports (read in parallel), or the text itself.
+fn rules_arg(rules: Option<&Path>, lexicon: Option<&Path>, use_lexicon: bool) -> crate::Result<Rules> {
+    let mut r = match rules {
+        Some(path) => Rules::read_with_defaults(path)?,
+        None => Rules::default_rules(),
+    };
+    if let Some(path) = lexicon {
+        let extra = Lexicon::read(path)?;
+        r.lexicon = r.lexicon.clone().merge(extra);
+    }
+    if !use_lexicon {
+        r.lexicon = Lexicon::empty();
+    }
+    Ok(r)
+}
+
+/// Reads indicator values out of report files: a report (.txt in any common encoding, .docx,
+/// .html) or a folder of reports (read in parallel). For text already in memory use
+/// :func:`extract_text`.
 ///
 /// Parameters
 /// ----------
 /// source : str | PathLike
-///     A file, a folder, or report text (a string that is not an existing path).
+///     A file or a folder. A path that does not exist is an error (never read as text).
 /// unit, year : optional
 ///     Override what the title says.
 /// rules : str | PathLike, optional
 ///     A rules .toml merged over the bundled rules (same id replaces, ``enabled = false`` removes).
+/// lexicon : str | PathLike, optional
+///     A lexicon .toml merged over the bundled one (an entry replaces the entries of its indicator).
+/// use_lexicon : bool
+///     Map numbers no rule claims by the lexicon (default). False: the rules alone.
 /// progress : bool
 ///     Print ``extracting n/N`` to stderr while a folder is read.
 #[pyfunction]
-#[pyo3(signature = (source, unit=None, year=None, rules=None, catalogue=None, encoding=None, min_confidence=0.0, progress=true))]
+#[pyo3(signature = (source, unit=None, year=None, rules=None, catalogue=None, encoding=None, min_confidence=0.0, progress=true, lexicon=None, use_lexicon=true))]
 #[allow(clippy::too_many_arguments)]
 pub fn extract(
     py: Python<'_>,
@@ -141,49 +201,69 @@ pub fn extract(
     encoding: Option<String>,
     min_confidence: f64,
     progress: bool,
+    lexicon: Option<PathBuf>,
+    use_lexicon: bool,
 ) -> PyResult<PyExtraction> {
     let catalogue = Arc::new(catalogue_arg(py, catalogue)?);
-    let options = ExtractOptions { unit, year, min_confidence, encoding, ..ExtractOptions::default() };
-    enum Source {
-        Path(PathBuf),
-        Text(String),
+    let options = ExtractOptions { unit, year, min_confidence, encoding, use_lexicon, ..ExtractOptions::default() };
+    let path: PathBuf = source
+        .extract()
+        .map_err(|_| errors::ArgumentError::new_err("source must be a path to a report or a folder; for report text use fazhi.extract_text(text)"))?;
+    if !path.exists() {
+        let shown = path.display().to_string();
+        let hint = if shown.contains('\n') || shown.chars().count() > 200 || shown.contains("法治") {
+            " — this looks like report text; use fazhi.extract_text(text)"
+        } else {
+            ""
+        };
+        let shown: String = shown.chars().take(120).collect();
+        return Err(errors::ArgumentError::new_err(format!("no such file or folder: {shown}{hint}")));
     }
-    let src = if let Ok(text) = source.extract::<String>() {
-        let looks_like_path = !text.contains('\n') && text.chars().count() < 400 && Path::new(&text).exists();
-        if looks_like_path { Source::Path(PathBuf::from(text)) } else { Source::Text(text) }
-    } else {
-        Source::Path(
-            source.extract::<PathBuf>().map_err(|_| errors::ArgumentError::new_err("source must be a path, a folder or report text"))?,
-        )
-    };
     let cat = catalogue.clone();
     let inner = run(py, move || {
-        let rules = match &rules {
-            Some(path) => Rules::read_with_defaults(path)?,
-            None => Rules::default_rules(),
-        };
-        match src {
-            Source::Text(text) => {
-                let x = extract_text(&text, &cat, &rules, &options)?;
-                Ok(FolderExtraction { reports: vec![x], failures: Vec::new() })
-            }
-            Source::Path(path) if path.is_dir() => {
-                let report = |done: usize, total: usize| {
-                    if progress {
-                        let mut err = std::io::stderr().lock();
-                        let _ = write!(err, "\rextracting {done}/{total}");
-                        if done == total {
-                            let _ = writeln!(err);
-                        }
+        let rules = rules_arg(rules.as_deref(), lexicon.as_deref(), use_lexicon)?;
+        if path.is_dir() {
+            let report = |done: usize, total: usize| {
+                if progress {
+                    let mut err = std::io::stderr().lock();
+                    let _ = write!(err, "\rextracting {done}/{total}");
+                    if done == total {
+                        let _ = writeln!(err);
                     }
-                };
-                extract_dir(&path, &cat, &rules, &options, Some(&report))
-            }
-            Source::Path(path) => {
-                let x = extract_path(&path, &cat, &rules, &options)?;
-                Ok(FolderExtraction { reports: vec![x], failures: Vec::new() })
-            }
+                }
+            };
+            extract_dir(&path, &cat, &rules, &options, Some(&report))
+        } else {
+            let x = extract_path(&path, &cat, &rules, &options)?;
+            Ok(FolderExtraction { reports: vec![x], failures: Vec::new() })
         }
+    })?;
+    Ok(PyExtraction { inner: Arc::new(inner), catalogue })
+}
+
+/// Reads indicator values out of report text held in memory (a string). Offsets in ``values``
+/// and ``unmatched`` are character offsets into ``text``. Parameters as :func:`extract`.
+#[pyfunction]
+#[pyo3(signature = (text, unit=None, year=None, rules=None, catalogue=None, min_confidence=0.0, lexicon=None, use_lexicon=true))]
+#[allow(clippy::too_many_arguments)]
+pub fn extract_text(
+    py: Python<'_>,
+    text: String,
+    unit: Option<String>,
+    year: Option<i32>,
+    rules: Option<PathBuf>,
+    catalogue: Option<&Bound<'_, PyAny>>,
+    min_confidence: f64,
+    lexicon: Option<PathBuf>,
+    use_lexicon: bool,
+) -> PyResult<PyExtraction> {
+    let catalogue = Arc::new(catalogue_arg(py, catalogue)?);
+    let options = ExtractOptions { unit, year, min_confidence, use_lexicon, ..ExtractOptions::default() };
+    let cat = catalogue.clone();
+    let inner = run(py, move || {
+        let rules = rules_arg(rules.as_deref(), lexicon.as_deref(), use_lexicon)?;
+        let x = crate::extract::extract_text(&text, &cat, &rules, &options)?;
+        Ok(FolderExtraction { reports: vec![x], failures: Vec::new() })
     })?;
     Ok(PyExtraction { inner: Arc::new(inner), catalogue })
 }

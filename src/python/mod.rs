@@ -771,5 +771,6 @@ fn _fazhi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_value, m)?)?;
     m.add_class::<extract::PyExtraction>()?;
     m.add_function(wrap_pyfunction!(extract::extract, m)?)?;
+    m.add_function(wrap_pyfunction!(extract::extract_text, m)?)?;
     Ok(())
 }

@@ -26,7 +26,7 @@ def test_seed_report_extracts_every_quantity(root: Path) -> None:
 
 
 def test_text_and_folder_sources(root: Path) -> None:
-    x = fazhi.extract("2024年度合成县合成甲镇法治政府建设工作报告\n累计发放法治宣传资料1060多份。")
+    x = fazhi.extract_text("2024年度合成县合成甲镇法治政府建设工作报告\n累计发放法治宣传资料1060多份。")
     assert (x.unit, x.year, len(x)) == ("合成甲镇", 2024, 1)
     folder = fazhi.extract(root / "tests" / "data" / "reports", progress=False)
     assert folder.reports >= 4

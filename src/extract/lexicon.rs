@@ -1,0 +1,637 @@
+//! The lexicon mapper: a number's clause read into its parts and mapped by its object phrase.
+//!
+//! Rules (`datasets/rules.toml`) are specific overrides and are tried first. A number no rule
+//! claims is read here into:
+//!
+//! - its **object phrase**: the nearest object word of an entry before the number in the same
+//!   clause (`发放宣传折页500余份` → 折页), right after it (`调解2次经济纠纷`, `发放1000余份宣传资料`),
+//!   or, when the clause has only a verb, in an earlier clause of the sentence
+//!   (`排查矛盾纠纷210起，成功化解198起` → 化解 + 矛盾纠纷);
+//! - its **action verb** (发放, 排查, 化解, 受理), which tells apart entries that share an object;
+//! - its **measure word** (份, 人次, %), a hard constraint: the entry must accept it;
+//! - its **scope**: a per-village word (平均每村, 每个行政村, 村均) is required by an average
+//!   indicator and forbids a total.
+//!
+//! The entry with the best score wins when it clears [`LEXICON_BAR`] and no entry of another
+//! indicator comes within [`AMBIGUITY_MARGIN`]; otherwise the number stays unmatched with its best
+//! candidate (reason `low_confidence`). The catalogue's names and aliases, less their 次数/人数
+//! endings, are phrases of their indicator too, so a new catalogue entry is matched by its name.
+//!
+//! All phrases are found in one pass over the document with an Aho–Corasick automaton
+//! (`aho-corasick`, the matcher behind the `regex` crate), so the cost per number is a binary
+//! search and a handful of nearby matches. A word segmenter (jieba and the like) was considered
+//! and not used: its general-text dictionary splits the domain's compounds (法律明白人, 调委会,
+//! 会前学法) unpredictably, while exact phrases on normalised characters are deterministic,
+//! explainable in the `detail` of every value and fast.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use super::text::{Doc, normalize_str};
+use crate::error::{Error, Location, Result};
+use crate::model::value::MEASURE_WORDS;
+use crate::model::{Catalogue, Measure};
+
+/// The lexicon bundled with the crate (`datasets/lexicon.toml`).
+pub const DEFAULT_LEXICON_TOML: &str = include_str!("../../datasets/lexicon.toml");
+
+/// Values mapped by the lexicon below this confidence stay unmatched with their best candidate.
+pub const LEXICON_BAR: f64 = 0.70;
+/// A best candidate within this much of another indicator's is ambiguous and not taken.
+pub const AMBIGUITY_MARGIN: f64 = 0.03;
+
+/// Characters before a number searched for its object phrase.
+const LEFT_REACH: usize = 40;
+/// Characters after a number (and its measure word) searched for a following object.
+const RIGHT_REACH: usize = 2;
+/// An object further than this from the number (in its clause) does not count.
+const MAX_GAP: usize = 24;
+
+/// Words that make a number a per-village (or per-unit) average.
+const PER_VILLAGE: &[&str] = &[
+    "平均每个行政村",
+    "平均一个行政村",
+    "平均每个村",
+    "平均每村",
+    "每个行政村",
+    "每个村",
+    "每村",
+    "村均",
+    "每个社区",
+    "每社区",
+    "平均每个社区",
+];
+
+/// Words before an object that say it did not happen: the value 0.
+const ZERO_BEFORE: &[&str] = &["未发生", "没有发生", "未出现", "没有出现", "杜绝", "无"];
+/// Words after an object that say the same (越级上访零发生).
+const ZERO_AFTER: &[&str] = &["零发生", "为零", "零上访", "零记录"];
+
+/// One lexicon entry as written in `lexicon.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LexiconEntrySpec {
+    /// The catalogue code.
+    pub indicator: String,
+    /// What is counted: 宣传资料, 折页, 矛盾纠纷.
+    #[serde(default)]
+    pub objects: Vec<String>,
+    /// Verbs that go with the objects: 发放, 排查, 化解.
+    #[serde(default)]
+    pub actions: Vec<String>,
+    /// An object alone is not enough; a verb of this entry must stand with it.
+    #[serde(default)]
+    pub need_action: bool,
+    /// Accepted measure words, `%` for rates. Empty: the indicator's `unit_word`.
+    #[serde(default)]
+    pub measure_words: Vec<String>,
+    /// None of these may stand in the number's clause.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// One of these must stand in the number's sentence (empty: no condition).
+    #[serde(default)]
+    pub require: Vec<String>,
+    /// `per_village`: a per-village average (the default for `average` indicators); `total`.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// "未发生/无 + object" states the value 0.
+    #[serde(default)]
+    pub zero: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    entries: Vec<LexiconEntrySpec>,
+}
+
+/// A set of lexicon entries, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lexicon {
+    pub version: String,
+    /// `<bundled>`, a path, or `a + b` after a merge.
+    pub origin: String,
+    pub entries: Vec<LexiconEntrySpec>,
+}
+
+impl Default for Lexicon {
+    fn default() -> Self {
+        Self::default_lexicon()
+    }
+}
+
+impl Lexicon {
+    /// The bundled lexicon (`datasets/lexicon.toml`); checked by the test suite.
+    pub fn default_lexicon() -> Self {
+        #[allow(clippy::expect_used)]
+        Self::from_toml_str(DEFAULT_LEXICON_TOML, "<bundled>").expect("the bundled lexicon is valid (tested)")
+    }
+
+    /// An empty lexicon: only rules map numbers.
+    pub fn empty() -> Self {
+        Self { version: String::new(), origin: "<none>".into(), entries: Vec::new() }
+    }
+
+    /// Parses a lexicon from TOML text; `origin` names the file in errors.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Self> {
+        let file: LexiconFile = toml::from_str(text).map_err(|e| {
+            let mut location = Location::file(origin);
+            if let Some(span) = e.span() {
+                location.row = Some(text[..span.start.min(text.len())].lines().count().max(1));
+            }
+            Error::input(location, format!("bad lexicon file: {} (see datasets/lexicon.toml for the fields of an entry)", e.message()))
+        })?;
+        for e in &file.entries {
+            let err = |m: String| Error::input(Location::file(origin).with_indicator(&e.indicator), m);
+            if e.objects.iter().chain(&e.actions).chain(&e.exclude).chain(&e.require).any(|w| w.trim().is_empty()) {
+                return Err(err(format!("lexicon entry {}: a phrase is empty", e.indicator)));
+            }
+            if e.objects.is_empty() {
+                return Err(err(format!("lexicon entry {}: give at least one object phrase", e.indicator)));
+            }
+            if e.need_action && e.actions.is_empty() {
+                return Err(err(format!("lexicon entry {}: need_action is set but no actions are listed", e.indicator)));
+            }
+            if let Some(s) = &e.scope
+                && s != "per_village"
+                && s != "total"
+            {
+                return Err(err(format!("lexicon entry {}: scope {s:?} must be \"per_village\" or \"total\"", e.indicator)));
+            }
+            for m in &e.measure_words {
+                let m = normalize_str(m);
+                if m != "%" && !MEASURE_WORDS.contains(&m.as_str()) {
+                    return Err(err(format!(
+                        "lexicon entry {}: measure word {m:?} is not one fazhi reads after a number; use \"%\" or one of {}",
+                        e.indicator,
+                        MEASURE_WORDS.join(" ")
+                    )));
+                }
+            }
+        }
+        Ok(Self { version: file.version, origin: origin.to_string(), entries: file.entries })
+    }
+
+    /// Reads a lexicon file on its own.
+    pub fn read(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(&name, e))?;
+        Self::from_toml_str(&text, &name)
+    }
+
+    /// These entries extended by `other`'s: an entry of `other` for an indicator replaces the
+    /// entries of that indicator here.
+    #[must_use]
+    pub fn merge(mut self, other: Lexicon) -> Self {
+        let replaced: Vec<&str> = other.entries.iter().map(|e| e.indicator.as_str()).collect();
+        self.entries.retain(|e| !replaced.contains(&e.indicator.as_str()));
+        self.entries.extend(other.entries);
+        self.origin = format!("{} + {}", self.origin, other.origin);
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Object,
+    Action,
+    Exclude,
+    Require,
+    PerVillage,
+    ZeroBefore,
+    ZeroAfter,
+}
+
+/// One phrase of the automaton: what it stands for, per entry.
+struct Phrase {
+    uses: Vec<(u32, Role)>,
+}
+
+/// A lexicon entry bound to a catalogue indicator.
+pub(crate) struct BoundEntry {
+    pub indicator: usize,
+    measure_words: Vec<String>,
+    need_action: bool,
+    per_village: bool,
+    zero: bool,
+    has_require: bool,
+}
+
+/// The lexicon checked against a catalogue, with its automaton.
+pub(crate) struct Matcher {
+    pub entries: Vec<BoundEntry>,
+    phrases: Vec<Phrase>,
+    automaton: Option<AhoCorasick>,
+}
+
+/// A phrase found in a document: `[start, end)` in characters.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    start: usize,
+    end: usize,
+    phrase: u32,
+}
+
+/// The phrases of one document, sorted by end.
+pub(crate) struct DocIndex {
+    found: Vec<Found>,
+}
+
+/// What the lexicon says of one number.
+#[derive(Debug, Clone)]
+pub(crate) struct Claim {
+    /// Index into `Matcher::entries`.
+    pub entry: usize,
+    pub confidence: f64,
+    /// The object phrase's span.
+    pub object: (usize, usize),
+    /// The object was named in an earlier clause.
+    pub inherited: bool,
+    /// Text for `detail`: 对象“折页”+动词“发放”.
+    pub why: String,
+}
+
+/// The lexicon's reading of one number: the claims taken (several when 均 shares a value) or
+/// the best one below the bar, and a candidate whose measure word did not fit.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Reading {
+    pub taken: Vec<Claim>,
+    pub below_bar: Option<Claim>,
+    /// An entry whose phrase matched but which does not accept the measure word.
+    pub measure_mismatch: Option<usize>,
+}
+
+/// The catalogue name of an indicator, less the ending that names what is counted.
+fn name_phrase(name: &str, measure: Measure) -> Option<String> {
+    let mut s = normalize_str(name).replace(['“', '”', '"', '《', '》'], "");
+    if let (Some(a), Some(b)) = (s.find(['（', '(']), s.rfind(['）', ')']))
+        && a < b
+    {
+        let close = s[b..].chars().next().map_or(1, char::len_utf8);
+        s = format!("{}{}", &s[..a], &s[b + close..]);
+    }
+    if measure != Measure::Percent {
+        for ending in ["次数", "人数", "件数", "份数", "个数", "条数", "块数", "项数", "场次", "车次", "课时", "人次", "金额", "数"] {
+            if let Some(stripped) = s.strip_suffix(ending) {
+                s = stripped.to_string();
+                break;
+            }
+        }
+    }
+    (s.chars().count() >= 4).then_some(s)
+}
+
+impl Matcher {
+    pub fn new(catalogue: &Catalogue, lexicon: &Lexicon) -> Result<Self> {
+        let mut entries = Vec::new();
+        let mut table: HashMap<String, usize> = HashMap::new();
+        let mut phrases: Vec<Phrase> = Vec::new();
+        let mut words: Vec<String> = Vec::new();
+        let mut add = |word: &str, entry: u32, role: Role, words: &mut Vec<String>, phrases: &mut Vec<Phrase>| {
+            let w = normalize_str(word.trim());
+            if w.is_empty() {
+                return;
+            }
+            let k = *table.entry(w.clone()).or_insert_with(|| {
+                words.push(w.clone());
+                phrases.push(Phrase { uses: Vec::new() });
+                phrases.len() - 1
+            });
+            if !phrases[k].uses.contains(&(entry, role)) {
+                phrases[k].uses.push((entry, role));
+            }
+        };
+        let mut named: Vec<bool> = vec![false; catalogue.indicators.len()];
+        for spec in &lexicon.entries {
+            let Some(index) = catalogue.indicators.iter().position(|i| i.code == spec.indicator) else {
+                return Err(Error::input(
+                    Location::file(&lexicon.origin).with_indicator(&spec.indicator),
+                    format!(
+                        "lexicon entry {:?} is not in the catalogue {:?} (version {}); use one of its codes",
+                        spec.indicator, catalogue.origin, catalogue.version
+                    ),
+                ));
+            };
+            let ind = &catalogue.indicators[index];
+            if ind.measure == Measure::Boolean {
+                return Err(Error::input(
+                    Location::file(&lexicon.origin).with_indicator(&spec.indicator),
+                    format!("lexicon entry {}: a yes/no indicator is matched by `present` rules in rules.toml, not the lexicon", ind.code),
+                ));
+            }
+            let mut measure_words: Vec<String> = if spec.measure_words.is_empty() {
+                if ind.measure == Measure::Percent { vec!["%".into()] } else { vec![normalize_str(&ind.unit_word)] }
+            } else {
+                spec.measure_words.iter().map(|m| normalize_str(m)).collect()
+            };
+            measure_words.retain(|m| !m.is_empty());
+            if (ind.measure == Measure::Percent) != measure_words.iter().any(|m| m == "%") {
+                return Err(Error::input(
+                    Location::file(&lexicon.origin).with_indicator(&spec.indicator),
+                    format!("lexicon entry {}: a percent indicator accepts exactly \"%\", other indicators never", ind.code),
+                ));
+            }
+            let e = entries.len() as u32;
+            let per_village = match spec.scope.as_deref() {
+                Some("per_village") => true,
+                Some(_) => false,
+                None => ind.measure == Measure::Average,
+            };
+            for w in &spec.objects {
+                add(w, e, Role::Object, &mut words, &mut phrases);
+            }
+            if !named[index] {
+                named[index] = true;
+                for n in std::iter::once(&ind.name_zh).chain(&ind.aliases) {
+                    if let Some(p) = name_phrase(n, ind.measure) {
+                        add(&p, e, Role::Object, &mut words, &mut phrases);
+                    }
+                }
+            }
+            for w in &spec.actions {
+                add(w, e, Role::Action, &mut words, &mut phrases);
+            }
+            for w in &spec.exclude {
+                add(w, e, Role::Exclude, &mut words, &mut phrases);
+            }
+            for w in &spec.require {
+                add(w, e, Role::Require, &mut words, &mut phrases);
+            }
+            entries.push(BoundEntry {
+                indicator: index,
+                measure_words,
+                need_action: spec.need_action,
+                per_village,
+                zero: spec.zero,
+                has_require: !spec.require.is_empty(),
+            });
+        }
+        for w in PER_VILLAGE {
+            add(w, u32::MAX, Role::PerVillage, &mut words, &mut phrases);
+        }
+        for w in ZERO_BEFORE {
+            add(w, u32::MAX, Role::ZeroBefore, &mut words, &mut phrases);
+        }
+        for w in ZERO_AFTER {
+            add(w, u32::MAX, Role::ZeroAfter, &mut words, &mut phrases);
+        }
+        let automaton = if entries.is_empty() {
+            None
+        } else {
+            Some(AhoCorasick::builder().match_kind(MatchKind::Standard).build(&words).map_err(|e| {
+                Error::input(Location::file(&lexicon.origin), format!("the lexicon's phrases cannot be compiled: {e}"))
+            })?)
+        };
+        Ok(Self { entries, phrases, automaton })
+    }
+
+    /// Every phrase occurrence of the document (overlapping), sorted by end.
+    pub fn index(&self, doc: &Doc) -> DocIndex {
+        let Some(ac) = &self.automaton else {
+            return DocIndex { found: Vec::new() };
+        };
+        let text: String = doc.norm.iter().collect();
+        // Byte offset → character offset.
+        let mut char_at = vec![0u32; text.len() + 1];
+        let mut k = 0u32;
+        for (b, c) in text.char_indices() {
+            for slot in &mut char_at[b..b + c.len_utf8()] {
+                *slot = k;
+            }
+            k += 1;
+        }
+        char_at[text.len()] = k;
+        let mut found: Vec<Found> = ac
+            .find_overlapping_iter(&text)
+            .map(|m| Found { start: char_at[m.start()] as usize, end: char_at[m.end()] as usize, phrase: m.pattern().as_u32() })
+            .collect();
+        found.sort_by_key(|f| (f.end, f.start));
+        DocIndex { found }
+    }
+
+    fn uses(&self, f: &Found) -> &[(u32, Role)] {
+        &self.phrases[f.phrase as usize].uses
+    }
+
+    /// Reads the number at `[start, end)` with measure key `measure` (`%` or a measure word).
+    /// `left` is where its own phrase may begin (the clause start, or the end of the previous
+    /// number), `right` where the text after it stops (clause end or the next number);
+    /// `sentence_start` bounds the search for an inherited object.
+    #[allow(clippy::too_many_arguments)]
+    pub fn read(
+        &self,
+        doc: &Doc,
+        ix: &DocIndex,
+        start: usize,
+        end: usize,
+        measure: &str,
+        left: usize,
+        right: usize,
+        clause: (usize, usize),
+        sentence: (usize, usize),
+    ) -> Reading {
+        let mut reading = Reading::default();
+        if self.entries.is_empty() {
+            return reading;
+        }
+        let measure = measure.strip_prefix('万').filter(|m| !m.is_empty()).unwrap_or(measure);
+        let lo = left.max(start.saturating_sub(LEFT_REACH));
+        let right = right.min(end + RIGHT_REACH + 8).min(clause.1);
+        // Phrases ending in [from, to).
+        let range = |from: usize, to: usize| {
+            let a = ix.found.partition_point(|f| f.end < from.saturating_add(1));
+            let b = ix.found.partition_point(|f| f.end <= to);
+            &ix.found[a..b.max(a)]
+        };
+        let own = range(lo, start);
+        let own: Vec<&Found> = own.iter().filter(|f| f.start >= lo).collect();
+        let after: Vec<&Found> = range(end, right).iter().filter(|f| f.start >= end && f.start <= end + RIGHT_REACH).collect();
+        let earlier: Vec<&Found> = range(sentence.0, clause.0).iter().filter(|f| f.start >= sentence.0).collect();
+        let whole_clause: Vec<&Found> = range(clause.0, clause.1).iter().filter(|f| f.start >= clause.0).collect();
+        let whole_sentence: Vec<&Found> = range(sentence.0, sentence.1).iter().filter(|f| f.start >= sentence.0).collect();
+        let per_village = own.iter().any(|f| self.uses(f).iter().any(|u| u.1 == Role::PerVillage));
+
+        let mut claims: Vec<Claim> = Vec::new();
+        for (e, entry) in self.entries.iter().enumerate() {
+            let e32 = e as u32;
+            let has = |f: &&Found, role: Role| self.uses(f).iter().any(|u| u.0 == e32 && u.1 == role);
+            if whole_clause.iter().any(|f| has(f, Role::Exclude)) {
+                continue;
+            }
+            if entry.has_require && !whole_sentence.iter().any(|f| has(f, Role::Require)) {
+                continue;
+            }
+            if entry.per_village != per_village {
+                continue;
+            }
+            // The object: nearest before the number, else right after it, else inherited.
+            let before = own.iter().filter(|f| has(f, Role::Object) && start - f.end <= MAX_GAP).max_by_key(|f| (f.end, f.end - f.start));
+            let post = after.iter().filter(|f| has(f, Role::Object)).min_by_key(|f| (f.start, std::cmp::Reverse(f.end - f.start)));
+            let action = |lo_a: usize, hi_a: usize| -> Option<&Found> {
+                own.iter().copied().filter(|f| has(f, Role::Action) && f.start >= lo_a && f.end <= hi_a).max_by_key(|f| (f.end, f.end - f.start))
+            };
+            let (object, gap, inherited, act) = if let Some(o) = before {
+                // A verb before the object or between it and the number (宣传资料发放3000份).
+                let act = action(lo, start);
+                (**o, start - o.end, false, act)
+            } else if let Some(o) = post {
+                (**o, o.start - end, false, action(lo, start))
+            } else {
+                let act = action(lo, start);
+                if act.is_none() && !per_village {
+                    continue;
+                }
+                match earlier.iter().filter(|f| has(f, Role::Object)).max_by_key(|f| (f.end, f.end - f.start)) {
+                    Some(o) => (**o, start.saturating_sub(act.map_or(start, |a| a.end)), true, act),
+                    None => continue,
+                }
+            };
+            // An action that is the object itself (会前学法 names both) does not count twice.
+            let act = act.filter(|a| !(a.start >= object.start && a.end <= object.end) || entry.need_action);
+            let act = act.filter(|a| a.end <= object.start || a.start >= object.end || entry.need_action);
+            if entry.need_action && act.is_none() && !self.uses(&object).iter().any(|u| u.0 == e32 && u.1 == Role::Action) {
+                continue;
+            }
+            if !entry.measure_words.iter().any(|m| m == measure) {
+                reading.measure_mismatch.get_or_insert(e);
+                continue;
+            }
+            let base = if inherited {
+                0.76
+            } else if act.is_some() {
+                0.86
+            } else {
+                0.80
+            };
+            let olen = object.end - object.start;
+            let act_gap = act.map_or(0, |a| if a.end <= object.start { object.start - a.end } else { 0 });
+            let penalty = (gap.saturating_sub(2) as f64 * 0.01).min(0.2) + (act_gap as f64 * 0.01).min(0.1);
+            let confidence = (base - penalty + 0.005 * olen.min(8) as f64).clamp(0.05, 0.95);
+            let object_text = doc.norm_str(object.start, object.end);
+            let why = match act {
+                Some(a) => format!("object {object_text:?} + verb {:?}", doc.norm_str(a.start, a.end)),
+                None => format!("object {object_text:?}"),
+            };
+            claims.push(Claim { entry: e, confidence, object: (object.start, object.end), inherited, why });
+        }
+        if claims.is_empty() {
+            return reading;
+        }
+        claims.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.entry.cmp(&b.entry)));
+        // One claim per indicator (an indicator may have several entries).
+        let mut seen: Vec<usize> = Vec::new();
+        claims.retain(|c| {
+            let ind = self.entries[c.entry].indicator;
+            if seen.contains(&ind) {
+                false
+            } else {
+                seen.push(ind);
+                true
+            }
+        });
+        let best = claims[0].clone();
+        // A value shared through 均/都 (参学率和合格率均为100%): every object of the clause.
+        let shared = !best.inherited && doc.norm[best.object.1.min(start)..start].iter().any(|c| matches!(c, '均' | '都'));
+        if shared {
+            let takes: Vec<Claim> = claims.iter().filter(|c| !c.inherited && c.confidence >= LEXICON_BAR - 0.1).cloned().collect();
+            if takes.len() > 1 {
+                reading.taken = takes;
+                return reading;
+            }
+        }
+        let ambiguous = claims.get(1).is_some_and(|second| best.confidence - second.confidence < AMBIGUITY_MARGIN);
+        if best.confidence >= LEXICON_BAR && !ambiguous {
+            reading.taken.push(best);
+        } else {
+            let mut b = best;
+            if ambiguous && let Some(second) = claims.get(1) {
+                b.why = format!("{}; as likely: {}", b.why, self.entries[second.entry].indicator);
+            }
+            reading.below_bar = Some(b);
+        }
+        reading
+    }
+
+    /// Zero values said in words: `全年未发生越级上访` → (entry, span of 未发生). At most one per
+    /// entry, the first; `blocked(start)` tells positions to skip (plans, numbers in the clause).
+    pub fn zeros(&self, doc: &Doc, ix: &DocIndex, blocked: &dyn Fn(usize, usize) -> bool) -> Vec<(usize, (usize, usize), (usize, usize))> {
+        let mut out: Vec<(usize, (usize, usize), (usize, usize))> = Vec::new();
+        if !self.entries.iter().any(|e| e.zero) {
+            return out;
+        }
+        for (k, f) in ix.found.iter().enumerate() {
+            let uses = self.uses(f);
+            for &(e, role) in uses {
+                if role != Role::Object || e == u32::MAX || !self.entries[e as usize].zero {
+                    continue;
+                }
+                let e = e as usize;
+                if out.iter().any(|(x, _, _)| *x == e) {
+                    continue;
+                }
+                let (cs, _) = doc.clause(f.start);
+                // A zero word just before the object (at most 3 characters between)…
+                let before = ix.found[..k].iter().rev().take(64).find(|z| {
+                    z.end <= f.start
+                        && f.start - z.end <= 3
+                        && z.start >= cs
+                        && self.uses(z).iter().any(|u| u.1 == Role::ZeroBefore)
+                        && !doc.norm[z.end..f.start].iter().any(|c| matches!(c, '，' | ',' | '、'))
+                });
+                // …or right after it (越级上访零发生).
+                let after = ix.found[k + 1..]
+                    .iter()
+                    .take(64)
+                    .find(|z| z.start >= f.end && z.start - f.end <= 2 && self.uses(z).iter().any(|u| u.1 == Role::ZeroAfter));
+                let Some(z) = before.or(after) else { continue };
+                // 无 only right before the object (无越级上访), never inside a word (无论, 并无…).
+                if doc.norm_str(z.start, z.end) == "无" && z.end != f.start {
+                    continue;
+                }
+                if blocked(z.start.min(f.start), z.end.max(f.end)) {
+                    continue;
+                }
+                out.push((e, (z.start, z.end), (f.start, f.end)));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_lexicon_binds_to_the_catalogue() {
+        let m = Matcher::new(&Catalogue::default_catalogue(), &Lexicon::default_lexicon()).unwrap();
+        assert!(m.entries.len() > 40);
+    }
+
+    #[test]
+    fn name_phrases_drop_their_counting_ending() {
+        assert_eq!(name_phrase("发放法治宣传资料份数", Measure::Count).as_deref(), Some("发放法治宣传资料"));
+        assert_eq!(name_phrase("民主法治示范村（社区）个数", Measure::Count).as_deref(), Some("民主法治示范村"));
+        assert_eq!(name_phrase("执法人员持证率", Measure::Percent).as_deref(), Some("执法人员持证率"));
+        assert_eq!(name_phrase("参考率", Measure::Percent), None);
+    }
+
+    #[test]
+    fn bad_entries_are_refused_with_the_indicator() {
+        let e = Lexicon::from_toml_str("[[entries]]\nindicator = \"PUB_MATERIALS\"\nobjects = []\n", "x.toml").unwrap_err();
+        assert!(e.to_string().contains("PUB_MATERIALS"), "{e}");
+        let e = Lexicon::from_toml_str("[[entries]]\nindicator = \"PUB_MATERIALS\"\nobjects = [\"资料\"]\nmeasure_words = [\"斤\"]\n", "x.toml")
+            .unwrap_err();
+        assert!(e.to_string().contains("斤"), "{e}");
+        let lex = Lexicon::from_toml_str("[[entries]]\nindicator = \"NOPE\"\nobjects = [\"资料\"]\n", "x.toml").unwrap();
+        assert!(Matcher::new(&Catalogue::default_catalogue(), &lex).is_err());
+    }
+}

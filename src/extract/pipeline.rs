@@ -1,0 +1,478 @@
+//! The pipeline of one report: numbers found, claimed by a rule or the lexicon, checked against
+//! plans, other years, changes and schedules, then one value per indicator.
+
+use std::collections::HashMap;
+
+use super::engine::{Engine, Hit, first_match, rmatch};
+use super::lexicon::{DocIndex, LEXICON_BAR, Reading};
+use super::rules::Rules;
+use super::scan::{Candidate, Kind, scan};
+use super::text::Doc;
+use super::title::{detect_title, planning_section_start};
+use super::{ExtractOptions, ExtractedValue, Extraction, SkipReason, Unmatched};
+use crate::model::{Interval, Measure};
+
+/// The `rule` of values the lexicon maps.
+pub const LEXICON_RULE: &str = "lexicon";
+/// The `rule` of zeros said in words (全年未发生越级上访).
+pub const LEXICON_ZERO_RULE: &str = "lexicon_zero";
+
+/// An indicator claiming a number, from a rule or the lexicon.
+struct Claim {
+    indicator: usize,
+    rule: String,
+    confidence: f64,
+    matched: String,
+}
+
+/// The normalised words before `start` in its clause, after the previous number (at most 16).
+fn lead_of(doc: &Doc, marks: &[(usize, usize)], start: usize) -> String {
+    let (cs, _) = doc.clause(start);
+    let k = marks.partition_point(|m| m.0 < start);
+    let left = if k > 0 { marks[k - 1].1.min(start) } else { 0 }.max(cs).max(start.saturating_sub(16));
+    doc.norm_str(left, start).trim().to_string()
+}
+
+/// The lexicon's reading of a value candidate, within its clause and between its neighbours.
+fn lexicon_reading(doc: &Doc, engine: &Engine<'_>, index: &DocIndex, marks: &[(usize, usize)], cand: &Candidate) -> Reading {
+    let Some(measure) = cand.measure_key() else {
+        return Reading::default();
+    };
+    let clause = doc.clause(cand.start);
+    let sentence = doc.sentence(cand.start);
+    let k = marks.partition_point(|m| m.0 < cand.start);
+    let left = if k > 0 { marks[k - 1].1.min(cand.start) } else { 0 }.max(clause.0);
+    let right = marks.get(k + 1).map_or(clause.1, |m| m.0).min(clause.1).max(cand.end);
+    engine.lexicon.read(doc, index, cand.start, cand.end, &measure, left, right, clause, sentence)
+}
+
+/// Zeros said in words (全年未发生越级上访, 无行政诉讼案件): the value 0 for lexicon entries marked
+/// `zero`, outside plans and other years, and only when no number stands in the clause.
+fn zero_values(
+    doc: &Doc,
+    engine: &Engine<'_>,
+    index: &DocIndex,
+    candidates: &[Candidate],
+    plan_start: Option<usize>,
+    year: Option<i32>,
+    mapped: &mut Vec<Mapped>,
+) {
+    let numbers: Vec<usize> = candidates.iter().filter(|c| c.value().is_some()).map(|c| c.start).collect();
+    let blocked = |s: usize, _e: usize| {
+        let (cs, ce) = doc.clause(s);
+        let k = numbers.partition_point(|x| *x < cs);
+        if numbers.get(k).is_some_and(|x| *x < ce) {
+            return true;
+        }
+        let probe = Candidate { start: s, end: s, core_end: s, chinese: false, kind: Kind::Silent };
+        context_reason(doc, &probe, plan_start, year).is_some_and(|r| r != SkipReason::Change)
+    };
+    for (e, (zs, ze), (os, oe)) in engine.lexicon.zeros(doc, index, &blocked) {
+        let indicator = engine.lexicon.entries[e].indicator;
+        if mapped.iter().any(|m| m.indicator == indicator) {
+            continue;
+        }
+        let ind = &engine.catalogue.indicators[indicator];
+        mapped.push(Mapped {
+            indicator,
+            value: ExtractedValue {
+                indicator: ind.code.clone(),
+                text: doc.orig_str(zs, ze),
+                value: "0".into(),
+                interval: Interval::exact(0.0),
+                percent: false,
+                measure_word: None,
+                quote: doc.quote(zs),
+                start: zs,
+                end: ze,
+                rule: LEXICON_ZERO_RULE.into(),
+                matched: format!("{} + {}", doc.norm_str(zs, ze), doc.norm_str(os, oe)),
+                confidence: 0.85,
+            },
+        });
+    }
+}
+
+/// A value mapped before duplicates and conflicts are settled.
+struct Mapped {
+    value: ExtractedValue,
+    indicator: usize,
+}
+
+pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &ExtractOptions) -> Extraction {
+    let doc = Doc::new(text);
+    let catalogue = engine.catalogue;
+    let (title, title_unit, title_year) = detect_title(&doc);
+    let unit = options.unit.clone().or(title_unit);
+    let year = options.year.or(title_year);
+    let candidates = scan(&doc);
+    let value_starts: Vec<usize> = candidates.iter().filter(|c| c.value().is_some()).map(|c| c.start).collect();
+    let plan_start = planning_section_start(&doc);
+    let mut mapped: Vec<Mapped> = Vec::new();
+    let mut unmatched: Vec<Unmatched> = Vec::new();
+    let mut trigger_spans: Vec<(usize, usize)> = Vec::new();
+    let mut pending_no_rule: Vec<Unmatched> = Vec::new();
+
+    let index = engine.lexicon.index(&doc);
+    // Spans of every number that is not structural: a phrase belongs to the nearest number.
+    let marks: Vec<(usize, usize)> = candidates.iter().filter(|c| !matches!(c.kind, Kind::Silent)).map(|c| (c.start, c.end)).collect();
+    let unmatched_of = |c: &Candidate, reason: SkipReason, detail: String, indicator: Option<String>| Unmatched {
+        text: doc.orig_str(c.start, c.end),
+        start: c.start,
+        end: c.end,
+        reason,
+        detail,
+        context: doc.quote(c.start),
+        indicator,
+        confidence: None,
+        lead: lead_of(&doc, &marks, c.start),
+    };
+
+    for cand in &candidates {
+        let parsed = match &cand.kind {
+            Kind::Silent => continue,
+            Kind::Skip(reason, detail) => {
+                unmatched.push(unmatched_of(cand, *reason, detail.clone(), None));
+                continue;
+            }
+            Kind::Value(v) => v,
+        };
+        let hits = engine.hits(&doc, cand, &value_starts, true);
+        let mut claims: Vec<Claim> = Vec::new();
+        if hits.is_empty() {
+            let reading = if options.use_lexicon { lexicon_reading(&doc, engine, &index, &marks, cand) } else { Reading::default() };
+            if !reading.taken.is_empty() {
+                for c in &reading.taken {
+                    let indicator = engine.lexicon.entries[c.entry].indicator;
+                    claims.push(Claim { indicator, rule: LEXICON_RULE.into(), confidence: c.confidence, matched: c.why.clone() });
+                }
+            } else if let Some(b) = reading.below_bar {
+                let code = catalogue.indicators[engine.lexicon.entries[b.entry].indicator].code.clone();
+                let mut u = unmatched_of(
+                    cand,
+                    SkipReason::LowConfidence,
+                    format!("best candidate {code} ({}), confidence {:.2} below the bar {LEXICON_BAR:.2}", b.why, b.confidence),
+                    Some(code),
+                );
+                u.confidence = Some(b.confidence);
+                unmatched.push(u);
+                continue;
+            } else if let Some(h) = engine.hits(&doc, cand, &value_starts, false).first() {
+                let er = &engine.number_rules[h.rule];
+                let detail = format!(
+                    "rule {:?} ({}) matched, but it accepts {} and the number has {}",
+                    er.rule.spec.id,
+                    catalogue.indicators[er.indicator].code,
+                    er.measure_words.join("/"),
+                    cand.measure_key().unwrap_or_default()
+                );
+                unmatched.push(unmatched_of(
+                    cand,
+                    SkipReason::MeasureMismatch,
+                    detail,
+                    Some(catalogue.indicators[er.indicator].code.clone()),
+                ));
+                continue;
+            } else if let Some(e) = reading.measure_mismatch {
+                let code = catalogue.indicators[engine.lexicon.entries[e].indicator].code.clone();
+                let detail = format!(
+                    "the words fit {code}, but its measure words are not {:?}",
+                    cand.measure_key().unwrap_or_default()
+                );
+                unmatched.push(unmatched_of(cand, SkipReason::MeasureMismatch, detail, Some(code)));
+                continue;
+            } else {
+                pending_no_rule.push(unmatched_of(cand, SkipReason::NoRule, "no rule's trigger or lexicon phrase stands in this clause".into(), None));
+                continue;
+            }
+        } else {
+            // The best hit, plus others sharing the number through 均 (参考率及格率均为100%).
+            let best = &hits[0];
+            let mut chosen: Vec<&Hit> = vec![best];
+            if best.before && shares(&doc, best, cand.start) {
+                for h in &hits[1..] {
+                    let ind = engine.number_rules[h.rule].indicator;
+                    if h.before && shares(&doc, h, cand.start) && chosen.iter().all(|c| engine.number_rules[c.rule].indicator != ind) {
+                        chosen.push(h);
+                    }
+                }
+            }
+            for hit in chosen {
+                let er = &engine.number_rules[hit.rule];
+                trigger_spans.push(hit.trigger);
+                claims.push(Claim {
+                    indicator: er.indicator,
+                    rule: er.rule.spec.id.clone(),
+                    confidence: engine.confidence(hit, cand.chinese),
+                    matched: doc.norm_str(hit.trigger.0, hit.trigger.1),
+                });
+            }
+        }
+        for claim in claims {
+            let ind = &catalogue.indicators[claim.indicator];
+            let code = Some(ind.code.clone());
+            if let Some(reason) = context_reason(&doc, cand, plan_start, year) {
+                let detail = match reason {
+                    SkipReason::Planned => "the sentence states a plan or target, not a result",
+                    SkipReason::OtherYear => "the clause is about another year or several years",
+                    SkipReason::Schedule => "the number is a rule of frequency (每季度1次), not a count",
+                    _ => "the number is a change, not a level",
+                };
+                unmatched.push(unmatched_of(cand, reason, detail.into(), code));
+                continue;
+            }
+            if let Some(problem) = out_of_range(ind.measure, &parsed.interval) {
+                unmatched.push(unmatched_of(cand, SkipReason::Unreadable, format!("{problem} for {}", ind.code), code));
+                continue;
+            }
+            let confidence = claim.confidence;
+            if confidence < options.min_confidence {
+                let mut u = unmatched_of(cand, SkipReason::LowConfidence, format!("confidence {confidence:.2}"), code);
+                u.confidence = Some(confidence);
+                unmatched.push(u);
+                continue;
+            }
+            let written = doc.orig_str(cand.start, cand.end);
+            mapped.push(Mapped {
+                indicator: claim.indicator,
+                value: ExtractedValue {
+                    indicator: ind.code.clone(),
+                    value: written.clone(),
+                    text: written,
+                    interval: parsed.interval,
+                    percent: parsed.percent,
+                    measure_word: parsed.measure_word.clone(),
+                    quote: doc.quote(cand.start),
+                    start: cand.start,
+                    end: cand.end,
+                    rule: claim.rule,
+                    matched: claim.matched,
+                    confidence,
+                },
+            });
+        }
+    }
+    // Numbers inside a trigger (平均一个行政村3人) are part of the words, not values.
+    for u in pending_no_rule {
+        if !trigger_spans.iter().any(|(s, e)| u.start >= *s && u.end <= *e) {
+            unmatched.push(u);
+        }
+    }
+    presence_values(&doc, engine, plan_start, &mut mapped);
+    if options.use_lexicon {
+        zero_values(&doc, engine, &index, &candidates, plan_start, year, &mut mapped);
+    }
+    let values = settle(mapped, &doc, &mut unmatched);
+    unmatched.sort_by_key(|u| (u.start, u.end));
+    Extraction {
+        source: None,
+        format: None,
+        encoding: None,
+        title,
+        unit,
+        year,
+        values,
+        unmatched,
+        chars: doc.len(),
+        text: options.keep_text.then(|| text.to_string()),
+        catalogue_version: catalogue.version.clone(),
+        rules_origin: rules.origin.clone(),
+    }
+}
+
+/// True when the words between a trigger and the number say the value is shared (均为, 都是).
+fn shares(doc: &Doc, hit: &Hit, number_start: usize) -> bool {
+    doc.norm[hit.trigger.1.min(number_start)..number_start].iter().any(|c| matches!(c, '均' | '都'))
+}
+
+const PLAN_WORDS: &[&str] = &["计划", "力争", "预计", "争取", "拟于", "拟开展", "拟组织", "拟举办", "将开展", "将组织", "目标是"];
+const OTHER_YEAR_WORDS: &[&str] = &["去年", "上年", "上一年", "同比", "前年", "往年", "历年", "近年来", "近三年", "近五年"];
+const CHANGE_WORDS: &[&str] = &[
+    "增加了",
+    "增加",
+    "增长了",
+    "增长",
+    "减少了",
+    "减少",
+    "下降了",
+    "下降",
+    "提高了",
+    "提高",
+    "提升了",
+    "提升",
+    "上升了",
+    "上升",
+    "降低了",
+    "降低",
+    "多出",
+];
+
+/// Why a matched number should still not be taken: a plan, another year, a change.
+fn context_reason(doc: &Doc, cand: &Candidate, plan_start: Option<usize>, year: Option<i32>) -> Option<SkipReason> {
+    if plan_start.is_some_and(|p| cand.start >= p) {
+        return Some(SkipReason::Planned);
+    }
+    let (cs, ce) = doc.clause(cand.start);
+    let clause = doc.norm_str(cs, ce);
+    if PLAN_WORDS.iter().any(|w| clause.contains(w)) {
+        return Some(SkipReason::Planned);
+    }
+    if OTHER_YEAR_WORDS.iter().any(|w| clause.contains(w)) {
+        return Some(SkipReason::OtherYear);
+    }
+    if let Some(y) = year {
+        let mut k = cs;
+        while k + 5 <= ce {
+            if doc.norm[k..k + 4].iter().all(char::is_ascii_digit)
+                && doc.norm[k + 4] == '年'
+                && (k == 0 || !doc.norm[k - 1].is_ascii_digit())
+                && let Ok(found) = doc.norm_str(k, k + 4).parse::<i32>()
+                && found != y
+                && (1990..=2100).contains(&found)
+            {
+                return Some(SkipReason::OtherYear);
+            }
+            k += 1;
+        }
+    }
+    if CHANGE_WORDS.iter().any(|w| doc.ends_with(cand.start, w)) {
+        return Some(SkipReason::Change);
+    }
+    let near = doc.norm_str(cand.start.saturating_sub(10).max(cs), cand.start);
+    if SCHEDULE_WORDS.iter().any(|w| near.contains(w)) {
+        return Some(SkipReason::Schedule);
+    }
+    None
+}
+
+/// Words that make the number after them a rule of frequency.
+const SCHEDULE_WORDS: &[&str] = &["每季度", "每月", "每周", "每年", "每半年", "每学期", "每两月", "每两个月", "每天", "每日", "每星期", "每旬"];
+
+/// A value that cannot be right for its indicator's measure.
+pub(crate) fn out_of_range(measure: Measure, iv: &Interval) -> Option<&'static str> {
+    let ends = [iv.lo, iv.hi, Some(iv.point)];
+    if ends.iter().flatten().any(|x| *x < 0.0) {
+        return Some("a negative value");
+    }
+    match measure {
+        Measure::Percent if ends.iter().flatten().any(|x| *x > 100.0) => Some("a percentage above 100"),
+        Measure::Count if iv.point.fract() != 0.0 || iv.lo.is_some_and(|x| x.fract() != 0.0) => Some("a fractional count"),
+        _ => None,
+    }
+}
+
+/// Yes/no values: the first sentence holding a `present` pattern (and no `exclude` word).
+fn presence_values(doc: &Doc, engine: &Engine<'_>, plan_start: Option<usize>, mapped: &mut Vec<Mapped>) {
+    if engine.presence_rules.is_empty() {
+        return;
+    }
+    let limit = plan_start.unwrap_or(doc.len());
+    for er in &engine.presence_rules {
+        let rule = er.rule;
+        if mapped.iter().any(|m| m.indicator == er.indicator) {
+            continue;
+        }
+        let mut found: Option<(usize, usize, usize, usize)> = None;
+        let mut s = 0;
+        while s < limit && found.is_none() {
+            let (ss, se) = doc.sentence(s);
+            let se = se.min(limit);
+            for p in &rule.present {
+                if let Some((ms, me)) = first_match(doc, p, ss, se) {
+                    let excluded = rule.exclude.iter().any(|x| rmatch(doc, x, ss, se).is_some());
+                    let required = rule.require.is_empty() || rule.require.iter().any(|x| rmatch(doc, x, ss, se).is_some());
+                    if !excluded && required {
+                        found = Some((ms, me, ss, se));
+                        break;
+                    }
+                }
+            }
+            s = se + 1;
+        }
+        if let Some((ms, me, _, _)) = found {
+            let ind = &engine.catalogue.indicators[er.indicator];
+            mapped.push(Mapped {
+                indicator: er.indicator,
+                value: ExtractedValue {
+                    indicator: ind.code.clone(),
+                    text: doc.orig_str(ms, me),
+                    value: "是".into(),
+                    interval: Interval::exact(1.0),
+                    percent: false,
+                    measure_word: None,
+                    quote: doc.quote(ms),
+                    start: ms,
+                    end: me,
+                    rule: rule.spec.id.clone(),
+                    matched: doc.norm_str(ms, me),
+                    confidence: rule.confidence(),
+                },
+            });
+        }
+    }
+}
+
+/// One value per indicator: repeats of the same value are duplicates; different values
+/// conflict, and the clearly more certain one (by 0.1) is kept, else none.
+fn settle(mapped: Vec<Mapped>, doc: &Doc, unmatched: &mut Vec<Unmatched>) -> Vec<ExtractedValue> {
+    let mut groups: HashMap<usize, Vec<ExtractedValue>> = HashMap::new();
+    let mut order: Vec<usize> = Vec::new();
+    for m in mapped {
+        if !groups.contains_key(&m.indicator) {
+            order.push(m.indicator);
+        }
+        groups.entry(m.indicator).or_default().push(m.value);
+    }
+    let to_unmatched = |v: &ExtractedValue, reason: SkipReason, detail: String| Unmatched {
+        text: v.text.clone(),
+        start: v.start,
+        end: v.end,
+        reason,
+        detail,
+        context: doc.quote(v.start),
+        indicator: Some(v.indicator.clone()),
+        confidence: None,
+        lead: String::new(),
+    };
+    let same = |a: &Interval, b: &Interval| a.lo == b.lo && a.hi == b.hi && a.qualifier == b.qualifier;
+    let mut out = Vec::new();
+    for ind in order {
+        let Some(group) = groups.remove(&ind) else { continue };
+        let mut best = 0;
+        for (k, v) in group.iter().enumerate() {
+            if v.confidence > group[best].confidence {
+                best = k;
+            }
+        }
+        let keep = group[best].clone();
+        let conflicting: Vec<&ExtractedValue> = group.iter().filter(|v| !same(&v.interval, &keep.interval)).collect();
+        let withhold = conflicting.iter().any(|v| keep.confidence - v.confidence < 0.1);
+        for (k, v) in group.iter().enumerate() {
+            if k == best {
+                continue;
+            }
+            if same(&v.interval, &keep.interval) {
+                let reason = if withhold { SkipReason::Conflict } else { SkipReason::Duplicate };
+                unmatched.push(to_unmatched(v, reason, format!("{} already has this value from offset {}", v.indicator, keep.start)));
+            } else {
+                unmatched.push(to_unmatched(
+                    v,
+                    SkipReason::Conflict,
+                    format!("{} is also given as {:?} at offset {}", v.indicator, keep.text, keep.start),
+                ));
+            }
+        }
+        if withhold {
+            unmatched.push(to_unmatched(
+                &keep,
+                SkipReason::Conflict,
+                format!("{} has different values in different sentences; none is taken", keep.indicator),
+            ));
+        } else {
+            out.push((ind, keep));
+        }
+    }
+    // Document order; a shared value (均为100%) in catalogue order.
+    out.sort_by_key(|(ind, v)| (v.start, *ind));
+    out.into_iter().map(|(_, v)| v).collect()
+}
