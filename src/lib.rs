@@ -28,6 +28,7 @@ pub mod error;
 pub mod extract;
 pub mod io;
 pub mod model;
+pub mod normalize;
 pub mod panel;
 pub mod report;
 pub mod scoring;

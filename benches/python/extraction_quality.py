@@ -163,7 +163,7 @@ def evaluate(folder: Path, show_errors: bool, catalogue: fazhi.Catalogue | None)
                     seed.coded_found += 1
             else:
                 um = [u for u in unmatched if overlaps(u["start"], u["end"], g.start, g.end)]
-                why = ", ".join(f"{u['reason']}{'→' + u['indicator'] if u['indicator'] else ''}" for u in um) or "mapped elsewhere"
+                why = ", ".join(f"{u['reason']}{'→' + u['indicator'] if u['indicator'] else ''} after {u['lead']!r}" for u in um) or "mapped elsewhere"
                 total.errors.append(f"MISSED {txt.name}: {g.indicator} = {g.text!r} ({why})")
     report = {
         "files": len(files),

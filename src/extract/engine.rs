@@ -74,7 +74,9 @@ impl<'a> Engine<'a> {
             for p in &rule.after {
                 if let Some((s, e)) = lmatch(doc, p, cand.end, ce, cand.end + rule.window_after()) {
                     let gap = s - cand.end;
-                    if !between(cand.end, s) {
+                    // 2次经济纠纷 but not 4次、宅基地纠纷: a list mark ends the number's phrase.
+                    let listed = doc.norm[cand.end..s].iter().any(|c| matches!(c, '、' | ',' | '，' | ';' | '；' | '和' | '及'));
+                    if !between(cand.end, s) && !listed {
                         consider(Hit { rule: index, gap, len: p.len, trigger: (s, e), before: false, wildcard: p.is_wildcard() });
                     }
                 }

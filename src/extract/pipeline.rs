@@ -43,7 +43,12 @@ fn lexicon_reading(doc: &Doc, engine: &Engine<'_>, index: &DocIndex, marks: &[(u
     let k = marks.partition_point(|m| m.0 < cand.start);
     let left = if k > 0 { marks[k - 1].1.min(cand.start) } else { 0 }.max(clause.0);
     let right = marks.get(k + 1).map_or(clause.1, |m| m.0).min(clause.1).max(cand.end);
-    engine.lexicon.read(doc, index, cand.start, cand.end, &measure, left, right, clause, sentence)
+    // A number right after another (58批310余人次) shares that number's words.
+    let paired = (k > 0 && cand.start.saturating_sub(marks[k - 1].1) <= 1 && marks[k - 1].0 > clause.0).then(|| {
+        let before = if k > 1 { marks[k - 2].1.min(marks[k - 1].0) } else { 0 };
+        (before.max(clause.0), marks[k - 1].0)
+    });
+    engine.lexicon.read(doc, index, cand.start, cand.end, &measure, left, right, clause, sentence, paired)
 }
 
 /// Zeros said in words (全年未发生越级上访, 无行政诉讼案件): the value 0 for lexicon entries marked
@@ -216,6 +221,7 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
                     SkipReason::Planned => "the sentence states a plan or target, not a result",
                     SkipReason::OtherYear => "the clause is about another year or several years",
                     SkipReason::Schedule => "the number is a rule of frequency (每季度1次), not a count",
+                    SkipReason::Duplicate => "the figure is said to be counted already (已计入…)",
                     _ => "the number is a change, not a level",
                 };
                 unmatched.push(unmatched_of(cand, reason, detail.into(), code));
@@ -314,10 +320,27 @@ fn context_reason(doc: &Doc, cand: &Candidate, plan_start: Option<usize>, year: 
     }
     let (cs, ce) = doc.clause(cand.start);
     let clause = doc.norm_str(cs, ce);
+    let (ss, _) = doc.sentence(cand.start);
+    let lead = doc.norm_str(ss, cand.start);
+    // A figure already counted elsewhere (已计入上表) is not a new value.
+    let tail = doc.norm_str(cand.end, (cand.end + 8).min(ce.max(cand.end)));
+    if ["已计入", "已含", "已统计在", "含在"].iter().any(|w| tail.contains(w)) {
+        return Some(SkipReason::Duplicate);
+    }
     if PLAN_WORDS.iter().any(|w| clause.contains(w)) {
         return Some(SkipReason::Planned);
     }
+    // A strong plan word earlier in the sentence governs the clauses after it (力争…，…突破160名).
+    if ["力争", "争取", "预计", "计划"].iter().any(|w| lead.contains(w)) && !lead.contains("按计划") && !lead.contains("年度计划") {
+        return Some(SkipReason::Planned);
+    }
     if OTHER_YEAR_WORDS.iter().any(|w| clause.contains(w)) {
+        return Some(SkipReason::OtherYear);
+    }
+    // Several years at once: “十四五”期间…累计, 五年来.
+    if (["十四五", "十三五"].iter().any(|w| lead.contains(w)) && ["期间", "以来"].iter().any(|w| lead.contains(w)))
+        || ["五年来", "三年来", "两年来", "多年来"].iter().any(|w| lead.contains(w))
+    {
         return Some(SkipReason::OtherYear);
     }
     if let Some(y) = year {
@@ -335,7 +358,7 @@ fn context_reason(doc: &Doc, cand: &Candidate, plan_start: Option<usize>, year: 
             k += 1;
         }
     }
-    if CHANGE_WORDS.iter().any(|w| doc.ends_with(cand.start, w)) {
+    if CHANGE_WORDS.iter().any(|w| doc.ends_with(cand.start, w)) || doc.norm_str(cs, cand.start).contains("新增") {
         return Some(SkipReason::Change);
     }
     let near = doc.norm_str(cand.start.saturating_sub(10).max(cs), cand.start);

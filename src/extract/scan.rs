@@ -280,6 +280,13 @@ fn number_end(doc: &Doc, i: usize, chinese: bool) -> usize {
         while j < n && is_cn_numeral(doc.norm[j]) {
             j += 1;
         }
+        // A decimal part: 九十四点六.
+        if j + 1 < n && j > i && doc.norm[j] == '点' && cn_digit(doc.norm[j + 1]) {
+            j += 1;
+            while j < n && cn_digit(doc.norm[j]) {
+                j += 1;
+            }
+        }
         return j;
     }
     let mut dot = false;

@@ -183,6 +183,10 @@ pub struct Indicator {
     /// The sentence of the seed report this indicator comes from.
     #[serde(default)]
     pub seed_quote: Option<String>,
+    /// How reports typically state the indicator, paraphrased with N for the number (catalogue
+    /// 2025.1 on; documentation only, not used in any computation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phrasing: Option<String>,
 }
 
 /// The indicator catalogue: dimensions and indicators, with a version recorded in every result.
@@ -379,7 +383,8 @@ impl Catalogue {
     }
 
     /// The indicators as a frame, one row each: code, names, dimension, measure, unit_word, kind,
-    /// polarity, denominator, ratio_of, goalposts (worst, best), weight, seed_quote, aliases.
+    /// polarity, denominator, ratio_of, goalposts (worst, best), weight, seed_quote, phrasing,
+    /// aliases.
     pub fn frame(&self) -> Result<DataFrame> {
         let ind = &self.indicators;
         let text = |f: &dyn Fn(&Indicator) -> Option<String>| ind.iter().map(f).collect::<Vec<Option<String>>>();
@@ -408,6 +413,7 @@ impl Catalogue {
             Column::new("best".into(), ind.iter().map(|i| i.goalposts.map(|g| g.best)).collect::<Vec<_>>()),
             Column::new("weight".into(), ind.iter().map(|i| i.weight).collect::<Vec<_>>()),
             Column::new("seed_quote".into(), ind.iter().map(|i| i.seed_quote.as_deref()).collect::<Vec<_>>()),
+            Column::new("phrasing".into(), ind.iter().map(|i| i.phrasing.as_deref()).collect::<Vec<_>>()),
             Column::new("aliases".into(), ind.iter().map(|i| i.aliases.join("; ")).collect::<Vec<_>>()),
         ];
         Ok(DataFrame::new(ind.len(), columns)?)
@@ -476,8 +482,81 @@ mod tests {
         let msg = Catalogue::from_toml_str(&bad_measure, "m.toml").unwrap_err().to_string();
         assert!(msg.contains("m.toml") && msg.contains("row"), "{msg}");
 
-        let no_version = DEFAULT_CATALOGUE_TOML.replacen("version = \"2024.1\"", "version = \"\"", 1);
+        let no_version = DEFAULT_CATALOGUE_TOML.replacen("version = \"2025.1\"", "version = \"\"", 1);
+        assert_ne!(no_version, DEFAULT_CATALOGUE_TOML, "the bundled version line is where the test expects it");
         assert!(Catalogue::from_toml_str(&no_version, "v.toml").is_err());
+    }
+
+    /// The frozen 2024.1 catalogue (docs/catalogue-migration.md).
+    const CATALOGUE_2024_1_TOML: &str = include_str!("../../datasets/catalogue-2024.1.toml");
+
+    #[test]
+    fn catalogue_2025_1_keeps_every_2024_1_indicator_unchanged() {
+        let new = Catalogue::default_catalogue();
+        let old = Catalogue::from_toml_str(CATALOGUE_2024_1_TOML, "catalogue-2024.1.toml").unwrap();
+        assert_eq!((new.version.as_str(), old.version.as_str()), ("2025.1", "2024.1"));
+        assert_eq!((new.indicators.len(), old.indicators.len()), (80, 40));
+        assert_eq!(new.dimensions, old.dimensions);
+        for o in &old.indicators {
+            let n = new.indicator(&o.code).unwrap_or_else(|| panic!("{} was dropped", o.code));
+            // Only documentation was added to a 2024.1 indicator.
+            assert_eq!(&Indicator { phrasing: None, ..n.clone() }, o, "{} changed", o.code);
+        }
+        // Within each dimension the 2024.1 indicators keep their order and come first.
+        for d in &new.dimensions {
+            let codes = |c: &Catalogue| c.indicators.iter().filter(|i| i.dimension == d.code).map(|i| i.code.clone()).collect::<Vec<_>>();
+            let (n, o) = (codes(&new), codes(&old));
+            assert_eq!(n[..o.len()], o[..], "{}", d.code);
+        }
+        // Every indicator added in 2025.1 says how reports phrase it.
+        assert!(new.indicators.iter().filter(|i| old.indicator(&i.code).is_none()).all(|i| i.phrasing.is_some()));
+    }
+
+    #[test]
+    fn names_and_aliases_name_one_indicator_each() {
+        let c = Catalogue::default_catalogue();
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for i in &c.indicators {
+            for n in [&i.code, &i.name_zh, &i.name_en].into_iter().chain(&i.aliases) {
+                if let Some(other) = seen.insert(strip_quotes(n), &i.code) {
+                    assert_eq!(other, i.code, "{n:?} names both {other} and {}", i.code);
+                }
+            }
+        }
+        for i in &c.indicators {
+            assert_eq!(c.resolve(&i.name_zh).map(|k| c.indicators[k].code.as_str()), Some(i.code.as_str()));
+            for a in &i.aliases {
+                assert_eq!(c.resolve(a).map(|k| c.indicators[k].code.as_str()), Some(i.code.as_str()), "{a}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_unit_word_is_read_after_a_number() {
+        for i in &Catalogue::default_catalogue().indicators {
+            if i.unit_word.is_empty() || i.unit_word == "%" {
+                continue;
+            }
+            let v = crate::model::parse_value(&format!("12{}", i.unit_word)).unwrap_or_else(|e| panic!("{}: {e}", i.code));
+            assert_eq!((v.interval.point, v.measure_word.as_deref()), (12.0, Some(i.unit_word.as_str())), "{}", i.code);
+        }
+    }
+
+    #[test]
+    fn phrasing_is_optional_and_kept() {
+        let c = Catalogue::default_catalogue();
+        assert_eq!(c.indicator("PUB_BANNERS").unwrap().phrasing.as_deref(), Some("在村口和集市悬挂法治宣传横幅N条"));
+        let frame = c.frame().unwrap();
+        assert_eq!(frame.column("phrasing").unwrap().str().unwrap().get(0), c.indicators[0].phrasing.as_deref());
+        // A 2024.1 file has no phrasing and still loads; a catalogue without it writes no field.
+        let old = Catalogue::from_toml_str(CATALOGUE_2024_1_TOML, "old.toml").unwrap();
+        assert!(old.indicators.iter().all(|i| i.phrasing.is_none()));
+        assert!(!old.to_toml_string().unwrap().contains("phrasing"));
+        assert!(!serde_json::to_string(&old).unwrap().contains("phrasing"));
+        assert!(c.to_toml_string().unwrap().contains("phrasing = "));
+        // A misspelt field is still an error (deny_unknown_fields).
+        let typo = DEFAULT_CATALOGUE_TOML.replacen("phrasing = ", "phrase = ", 1);
+        assert!(Catalogue::from_toml_str(&typo, "typo.toml").unwrap_err().to_string().contains("phrase"));
     }
 
     #[test]

@@ -409,7 +409,7 @@ fn merge_qualifiers(tokens: &[QualToken]) -> std::result::Result<Option<QualToke
 }
 
 /// Full-width ASCII to half-width, ideographic space to nothing, thousands separators removed,
-/// dashes unified. Traditional forms of qualifier words are mapped to simplified ones.
+/// dashes unified, traditional characters simplified ([`crate::normalize`]).
 pub(crate) fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
@@ -417,24 +417,8 @@ pub(crate) fn normalize(text: &str) -> String {
         let c = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{3000}' => ' ',
-            '餘' => '余',
-            '約' => '约',
-            '兩' => '两',
-            '萬' => '万',
-            '億' => '亿',
-            '為' => '为',
-            '達' => '达',
-            '於' => '于',
-            '計' => '计',
-            '將' => '将',
-            '過' => '过',
-            '爲' => '为',
-            '個' => '个',
-            '場' => '场',
-            '時' => '时',
-            '課' => '课',
             '·' | '・' => '.',
-            _ => c,
+            _ => crate::normalize::simplify(c),
         };
         if c.is_whitespace() {
             continue;
@@ -563,7 +547,27 @@ impl Parser {
         self.chinese_number()
     }
 
+    /// A Chinese number with an optional decimal part: 九十四点六 → 94.6.
     fn chinese_number(&mut self) -> Option<f64> {
+        let whole = self.chinese_integer()?;
+        if self.peek() == Some('点') {
+            let save = self.pos;
+            self.pos += 1;
+            let mut frac = String::new();
+            while let Some(d) = self.peek().and_then(chinese_digit) {
+                frac.push(char::from(b'0' + d as u8));
+                self.pos += 1;
+            }
+            if frac.is_empty() {
+                self.pos = save;
+                return Some(whole);
+            }
+            return format!("{whole}.{frac}").parse().ok();
+        }
+        Some(whole)
+    }
+
+    fn chinese_integer(&mut self) -> Option<f64> {
         let start = self.pos;
         let mut digits: Vec<char> = Vec::new();
         while let Some(c) = self.peek() {
@@ -657,6 +661,8 @@ mod tests {
             ("三万五千", 35000.0),
             ("百", 100.0),
             ("二〇", 20.0),
+            ("九十四点六", 94.6),
+            ("百分之九十四点六", 94.6),
             ("壹佰", 100.0),
             ("兩", 2.0),
         ] {
