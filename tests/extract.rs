@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use fazhi::extract::{ExtractOptions, Extraction, Rules, SkipReason, extract_dir, extract_path, extract_text};
+use fazhi::extract::{ExtractOptions, Extraction, Lexicon, Rules, SkipReason, extract_dir, extract_path, extract_text};
 use fazhi::model::parse_value;
 use fazhi::{Catalogue, Panel, PanelOptions, Qualifier};
 use proptest::prelude::*;
@@ -471,9 +471,13 @@ fn precision_guards() {
     let x = extract("累计发放法治宣传资料300次。");
     assert!(x.values.is_empty());
     assert!(has_reason(&x, "300次", SkipReason::MeasureMismatch), "{:?}", reasons(&x));
-    // A number between the trigger and the candidate blocks the match.
-    let x = extract("发放法治宣传资料3类1000份。");
+    // A number between the trigger and the candidate blocks a rule's match; the lexicon reads
+    // the two numbers as one phrase (3类1000份: three kinds, 1000 copies) and keeps the copies.
+    let rules_only = ExtractOptions { use_lexicon: false, ..ExtractOptions::default() };
+    let x = extract_text("发放法治宣传资料3类1000份。", &catalogue(), &Rules::default_rules(), &rules_only).unwrap();
     assert!(x.values.is_empty(), "{:#?}", x.values);
+    let x = extract("发放法治宣传资料3类1000份。");
+    assert_eq!(pairs(&x), BTreeSet::from([("PUB_MATERIALS".into(), "1000份".into())]));
     // A report of another year mentioned in the text.
     let x = extract_text(
         "2023年度合成县合成己镇法治政府建设报告\n2022年调解矛盾纠纷70件，2023年调解矛盾纠纷90件。",
@@ -571,14 +575,15 @@ fn user_rules_extend_and_override_defaults() {
     let rules = Rules::read_with_defaults(&path).unwrap();
     assert_eq!(rules.len(), Rules::default_rules().len() + 1);
     assert!(rules.origin.contains("mine.toml"));
-    let x = extract_text(
-        "发放普法折页300份，发放法治宣传资料200份，开展联合巡查7次，指导5个村修订完善村规民约。",
-        &catalogue(),
-        &rules,
-        &ExtractOptions::default(),
-    )
-    .unwrap();
+    let text = "发放普法折页300份，发放法治宣传资料200份，开展联合巡查7次，指导5个村修订完善村规民约。";
+    // The rules alone: the replaced and the switched-off rules no longer map their numbers.
+    let x = extract_text(text, &catalogue(), &rules.clone().with_lexicon(Lexicon::empty()), &ExtractOptions::default()).unwrap();
     assert_eq!(pairs(&x), BTreeSet::from([("PUB_MATERIALS".into(), "300份".into()), ("ENF_JOINT_INSPECTIONS".into(), "7次".into())]));
+    // With the lexicon, 200份 of 法治宣传资料 is read too and conflicts with the rule's 300份 (both
+    // withheld), and the villages are read by their words.
+    let x = extract_text(text, &catalogue(), &rules, &ExtractOptions::default()).unwrap();
+    assert_eq!(pairs(&x), BTreeSet::from([("ENF_JOINT_INSPECTIONS".into(), "7次".into()), ("VIL_RULES_REVISED".into(), "5个".into())]));
+    assert!(has_reason(&x, "200份", SkipReason::Conflict));
     assert_eq!(value(&x, "ENF_JOINT_INSPECTIONS").rule, "my_joint");
     let only_mine = Rules::read(&path).unwrap();
     assert_eq!(only_mine.len(), 3);

@@ -46,8 +46,8 @@ pub const AMBIGUITY_MARGIN: f64 = 0.03;
 /// Characters before a number searched for its object phrase.
 const LEFT_REACH: usize = 40;
 /// Characters after a number (and its measure word) searched for a following object
-/// (`调解2次经济纠纷`, `23名领导干部述法`); each character between costs 0.02.
-const RIGHT_REACH: usize = 6;
+/// (`调解2次经济纠纷`); each character between costs 0.02.
+const RIGHT_REACH: usize = 2;
 /// An object further than this from the number (in its clause) does not count.
 const MAX_GAP: usize = 24;
 
@@ -77,6 +77,10 @@ const CARRY: &[&str] = &["累计达到", "累计达", "总数达到", "总数达
 /// The bonus of the object nearest the number: the head noun of the phrase (讲座等服务96次 counts
 /// 服务, not 讲座).
 const HEAD_BONUS: f64 = 0.04;
+/// Nouns that belong to no indicator but are the head of a phrase when they stand last
+/// (“人人登台讲法治”活动20余场: 活动, not 讲法): an object further left is then not what is counted.
+const HEADS: &[&str] = &["活动", "程序", "环节", "类别", "种类", "方面", "领域"];
+
 /// The penalty of an object with another object phrase (of any entry) between it and the number:
 /// a modifier or a list member, not what is counted.
 const NOT_HEAD: f64 = 0.10;
@@ -99,9 +103,13 @@ pub struct LexiconEntrySpec {
     /// Accepted measure words, `%` for rates. Empty: the indicator's `unit_word`.
     #[serde(default)]
     pub measure_words: Vec<String>,
-    /// None of these may stand in the number's clause.
+    /// None of these may stand in the number's clause (for an object carried from an earlier
+    /// clause: in the sentence up to the number's clause end).
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// None of these may stand anywhere in the number's sentence.
+    #[serde(default)]
+    pub exclude_sentence: Vec<String>,
     /// One of these must stand in the number's sentence (empty: no condition).
     #[serde(default)]
     pub require: Vec<String>,
@@ -160,7 +168,7 @@ impl Lexicon {
         })?;
         for e in &file.entries {
             let err = |m: String| Error::input(Location::file(origin).with_indicator(&e.indicator), m);
-            if e.objects.iter().chain(&e.actions).chain(&e.exclude).chain(&e.require).any(|w| w.trim().is_empty()) {
+            if e.objects.iter().chain(&e.actions).chain(&e.exclude).chain(&e.require).chain(&e.exclude_sentence).any(|w| w.trim().is_empty()) {
                 return Err(err(format!("lexicon entry {}: a phrase is empty", e.indicator)));
             }
             if e.objects.is_empty() {
@@ -215,6 +223,7 @@ enum Role {
     Action,
     Exclude,
     Require,
+    ExcludeSentence,
     PerVillage,
     ZeroBefore,
     ZeroAfter,
@@ -251,7 +260,8 @@ struct Found {
     phrase: u32,
 }
 
-/// The phrases of one document, sorted by end.
+/// The phrases of one document, sorted by end; phrases inside 《…》 (a law's or a document's
+/// title: 《行政复议法》) are left out, since a title names no activity.
 pub(crate) struct DocIndex {
     found: Vec<Found>,
 }
@@ -376,6 +386,9 @@ impl Matcher {
             for w in &spec.require {
                 add(w, e, Role::Require, &mut words, &mut phrases);
             }
+            for w in &spec.exclude_sentence {
+                add(w, e, Role::ExcludeSentence, &mut words, &mut phrases);
+            }
             entries.push(BoundEntry {
                 indicator: index,
                 measure_words,
@@ -396,6 +409,9 @@ impl Matcher {
         }
         for w in CARRY {
             add(w, u32::MAX, Role::Carry, &mut words, &mut phrases);
+        }
+        for w in HEADS {
+            add(w, u32::MAX, Role::Object, &mut words, &mut phrases);
         }
         let automaton = if entries.is_empty() {
             None
@@ -428,7 +444,23 @@ impl Matcher {
             .map(|m| Found { start: char_at[m.start()] as usize, end: char_at[m.end()] as usize, phrase: m.pattern().as_u32() })
             .collect();
         found.sort_by_key(|f| (f.end, f.start));
+        let titles = title_spans(doc);
+        if !titles.is_empty() {
+            found.retain(|f| {
+                let k = titles.partition_point(|t| t.1 <= f.start);
+                !titles.get(k).is_some_and(|t| t.0 < f.end)
+            });
+        }
         DocIndex { found }
+    }
+
+    /// Zero words (未发生, 没有出现) that no `zero` entry took: surfaced as unmatched numbers.
+    pub fn zero_words(&self, ix: &DocIndex) -> Vec<(usize, usize)> {
+        ix.found
+            .iter()
+            .filter(|f| self.uses(f).iter().any(|u| u.1 == Role::ZeroBefore) && f.end - f.start >= 3)
+            .map(|f| (f.start, f.end))
+            .collect()
     }
 
     fn uses(&self, f: &Found) -> &[(u32, Role)] {
@@ -454,6 +486,7 @@ impl Matcher {
         clause: (usize, usize),
         sentence: (usize, usize),
         paired: Option<(usize, usize)>,
+        marks: &[(usize, usize)],
     ) -> Reading {
         let mut reading = Reading::default();
         if self.entries.is_empty() {
@@ -494,7 +527,7 @@ impl Matcher {
         for (e, entry) in self.entries.iter().enumerate() {
             let e32 = e as u32;
             let has = |f: &&Found, role: Role| self.uses(f).iter().any(|u| u.0 == e32 && u.1 == role);
-            if whole_clause.iter().chain(&earlier).any(|f| has(f, Role::Exclude) && f.end <= clause.1) {
+            if whole_clause.iter().any(|f| has(f, Role::Exclude)) || whole_sentence.iter().any(|f| has(f, Role::ExcludeSentence)) {
                 continue;
             }
             if entry.has_require && !whole_sentence.iter().any(|f| has(f, Role::Require)) {
@@ -526,8 +559,20 @@ impl Matcher {
                 if act.is_some_and(|a| start - a.end > 2) && !per_village && !carried {
                     continue;
                 }
-                match earlier.iter().filter(|f| has(f, Role::Object)).max_by_key(|f| (f.end, f.end - f.start)) {
-                    Some(o) => (**o, start.saturating_sub(act.map_or(start, |a| a.end)), true, act),
+                // The carried object was counted in its own clause (排查矛盾纠纷210起): a number
+                // follows it there. An object merely mentioned earlier is not carried.
+                let counted = |o: &Found| {
+                    let (_, oce) = doc.clause(o.start);
+                    let k = marks.partition_point(|m| m.0 < o.end);
+                    marks.get(k).is_some_and(|m| m.0 < oce.min(clause.0))
+                };
+                match earlier.iter().filter(|f| has(f, Role::Object) && counted(f)).max_by_key(|f| (f.end, f.end - f.start)) {
+                    Some(o) => {
+                        if earlier.iter().chain(&whole_clause).any(|f| has(f, Role::Exclude) && f.start >= o.start) {
+                            continue;
+                        }
+                        (**o, start.saturating_sub(act.map_or(start, |a| a.end)), true, act)
+                    }
                     None => continue,
                 }
             };
@@ -656,6 +701,25 @@ impl Matcher {
         }
         out
     }
+}
+
+/// The spans inside 《…》 (and 〈…〉), sorted; an unclosed 《 runs to the end of its line.
+fn title_spans(doc: &Doc) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, c) in doc.norm.iter().enumerate() {
+        match c {
+            '《' | '〈' => open = Some(i + 1),
+            '》' | '〉' => {
+                if let Some(s) = open.take() {
+                    out.push((s, i));
+                }
+            }
+            '\n' => open = None,
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]

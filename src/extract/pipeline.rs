@@ -25,6 +25,19 @@ struct Claim {
     matched: String,
 }
 
+/// True when `cand` stands after 其中 in its sentence together with at least one other number of
+/// the same measure word there: a breakdown of a total into parts.
+fn in_breakdown(doc: &Doc, cand: &Candidate, numbers: &[(usize, Option<String>)]) -> bool {
+    let (ss, se) = doc.sentence(cand.start);
+    let lead = doc.norm_str(ss, cand.start);
+    let Some(k) = lead.rfind("其中") else {
+        return false;
+    };
+    let from = ss + lead[..k].chars().count();
+    let measure = cand.measure_key();
+    numbers.iter().filter(|(s, m)| *s > from && *s < se && *m == measure).count() >= 2
+}
+
 /// The normalised words before `start` in its clause, after the previous number (at most 16).
 fn lead_of(doc: &Doc, marks: &[(usize, usize)], start: usize) -> String {
     let (cs, _) = doc.clause(start);
@@ -48,11 +61,12 @@ fn lexicon_reading(doc: &Doc, engine: &Engine<'_>, index: &DocIndex, marks: &[(u
         let before = if k > 1 { marks[k - 2].1.min(marks[k - 1].0) } else { 0 };
         (before.max(clause.0), marks[k - 1].0)
     });
-    engine.lexicon.read(doc, index, cand.start, cand.end, &measure, left, right, clause, sentence, paired)
+    engine.lexicon.read(doc, index, cand.start, cand.end, &measure, left, right, clause, sentence, paired, marks)
 }
 
 /// Zeros said in words (全年未发生越级上访, 无行政诉讼案件): the value 0 for lexicon entries marked
 /// `zero`, outside plans and other years, and only when no number stands in the clause.
+#[allow(clippy::too_many_arguments)]
 fn zero_values(
     doc: &Doc,
     engine: &Engine<'_>,
@@ -61,6 +75,7 @@ fn zero_values(
     plan_start: Option<usize>,
     year: Option<i32>,
     mapped: &mut Vec<Mapped>,
+    unmatched: &mut Vec<Unmatched>,
 ) {
     let numbers: Vec<usize> = candidates.iter().filter(|c| c.value().is_some()).map(|c| c.start).collect();
     let blocked = |s: usize, _e: usize| {
@@ -72,7 +87,23 @@ fn zero_values(
         let probe = Candidate { start: s, end: s, core_end: s, chinese: false, kind: Kind::Silent };
         context_reason(doc, &probe, plan_start, year).is_some_and(|r| r != SkipReason::Change)
     };
-    for (e, (zs, ze), (os, oe)) in engine.lexicon.zeros(doc, index, &blocked) {
+    let zeros = engine.lexicon.zeros(doc, index, &blocked);
+    for &(zs, ze) in &engine.lexicon.zero_words(index) {
+        if !zeros.iter().any(|(_, z, _)| z.0 < ze && zs < z.1) {
+            unmatched.push(Unmatched {
+                text: doc.orig_str(zs, ze),
+                start: zs,
+                end: ze,
+                reason: SkipReason::NoRule,
+                detail: "a zero said in words; no indicator's words follow it".into(),
+                context: doc.quote(zs),
+                indicator: None,
+                confidence: None,
+                lead: String::new(),
+            });
+        }
+    }
+    for (e, (zs, ze), (os, oe)) in zeros {
         let indicator = engine.lexicon.entries[e].indicator;
         if mapped.iter().any(|m| m.indicator == indicator) {
             continue;
@@ -133,6 +164,8 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
         lead: lead_of(&doc, &marks, c.start),
     };
 
+    let value_starts_measures: &[(usize, Option<String>)] =
+        &candidates.iter().filter(|c| c.value().is_some()).map(|c| (c.start, c.measure_key())).collect::<Vec<_>>();
     for cand in &candidates {
         let parsed = match &cand.kind {
             Kind::Silent => continue,
@@ -231,6 +264,21 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
                 unmatched.push(unmatched_of(cand, SkipReason::Unreadable, format!("{problem} for {}", ind.code), code));
                 continue;
             }
+            // 其中A 2件、B 10件、C 1件: a breakdown (two or more numbers with one measure word after
+            // 其中) is parts of a total; the lexicon does not take its members as values.
+            if claim.rule == LEXICON_RULE && in_breakdown(&doc, cand, value_starts_measures) {
+                unmatched.push(unmatched_of(cand, SkipReason::Part, "a member of a breakdown (其中…) of a total".into(), code));
+                continue;
+            }
+            // 共55条，其中应急管理1条: a part of a total of the same indicator, not its value.
+            let (ss, _) = doc.sentence(cand.start);
+            if let Some(total) = mapped.iter().rev().find(|m| m.indicator == claim.indicator && m.value.start >= ss && m.value.end <= cand.start)
+                && doc.norm_str(total.value.end, cand.start).contains("其中")
+            {
+                let detail = format!("a part (其中…) of the total {:?} of {} stated before it", total.value.text, ind.code);
+                unmatched.push(unmatched_of(cand, SkipReason::Part, detail, code));
+                continue;
+            }
             let confidence = claim.confidence;
             if confidence < options.min_confidence {
                 let mut u = unmatched_of(cand, SkipReason::LowConfidence, format!("confidence {confidence:.2}"), code);
@@ -266,7 +314,7 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
     }
     presence_values(&doc, engine, plan_start, &mut mapped);
     if options.use_lexicon {
-        zero_values(&doc, engine, &index, &candidates, plan_start, year, &mut mapped);
+        zero_values(&doc, engine, &index, &candidates, plan_start, year, &mut mapped, &mut unmatched);
     }
     let values = settle(mapped, &doc, &mut unmatched);
     unmatched.sort_by_key(|u| (u.start, u.end));
@@ -331,7 +379,7 @@ fn context_reason(doc: &Doc, cand: &Candidate, plan_start: Option<usize>, year: 
         return Some(SkipReason::Planned);
     }
     // A strong plan word earlier in the sentence governs the clauses after it (力争…，…突破160名).
-    if ["力争", "争取", "预计", "计划"].iter().any(|w| lead.contains(w)) && !lead.contains("按计划") && !lead.contains("年度计划") {
+    if ["力争", "争取", "预计"].iter().any(|w| lead.contains(w)) {
         return Some(SkipReason::Planned);
     }
     if OTHER_YEAR_WORDS.iter().any(|w| clause.contains(w)) {

@@ -53,6 +53,8 @@ pub enum SkipReason {
     Change,
     /// The number is a rule of frequency (每季度1次, 每月至少2次), not a count of what was done.
     Schedule,
+    /// The number is a part (其中…) of a total of the same indicator stated before it.
+    Part,
     /// The indicator already has this value from an earlier sentence.
     Duplicate,
     /// The indicator has different values in different sentences; the less certain one (or,
@@ -81,6 +83,7 @@ impl SkipReason {
             Self::OtherYear => "other_year",
             Self::Change => "change",
             Self::Schedule => "schedule",
+            Self::Part => "part",
             Self::Duplicate => "duplicate",
             Self::Conflict => "conflict",
             Self::LowConfidence => "low_confidence",
