@@ -15,6 +15,11 @@ The indicator list is never written down here: the script iterates datasets/cata
 PROFILES below only tunes the scale of indicators it knows; an indicator it does not know gets a
 default from its measure, unit word, polarity and denominator, so a new catalogue entry is still
 covered (a note is printed).
+
+Two random streams, both from SEED: the indicators of catalogue 2024.1 (the codes of
+datasets/catalogue-2024.1.toml) draw from random.Random(SEED) exactly as before catalogue 2025.1,
+so their cells are byte-for-byte those of the 2024.1 demo; every later indicator draws from
+random.Random(f"{SEED}:2025.1"). Adding indicators therefore adds rows and changes no old one.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ YEARS = [2020, 2021, 2022, 2023, 2024]
 
 HERE = Path(__file__).resolve().parent
 CATALOGUE = HERE.parent / "catalogue.toml"
+# The indicators whose cells keep the 2024.1 random stream (see the module docstring).
+BASE_CATALOGUE = HERE.parent / "catalogue-2024.1.toml"
 
 # ----------------------------------------------------------------------------- deliberate defects
 # Unit-years whose stated ENF_CERT_RATE is 5–10 points higher than ENF_CERTIFIED / ENF_OFFICE_STAFF
@@ -145,6 +152,46 @@ PROFILES: dict[str, dict] = {
     "LEAD_ANNUAL_REPORT_ON_TIME": dict(adopted=0.80),
     "DUTY_LEGAL_ADVISER": dict(adopted=0.80),
     "DISP_VILLAGE_COMMITTEES_ALL": dict(adopted=0.90),
+    # ---- added in catalogue 2025.1 (scales as township reports write them)
+    "LEAD_SPECIAL_MEETINGS": dict(median=4, lo=1, hi=12, size=0.0, growth=0.04),
+    "LEAD_ISSUES_RESOLVED": dict(median=5, lo=1, hi=15, size=0.1, growth=0.04),
+    "LEAD_PRE_MEETING_STUDY": dict(median=10, lo=2, hi=24, size=0.0, growth=0.05),
+    "LEAD_LAW_REPORTS": dict(median=8, lo=2, hi=20, size=0.2, growth=0.02, sticky=True),
+    "DUTY_LEGALITY_REVIEWS": dict(median=30, lo=5, hi=120, size=0.4, growth=0.07),
+    "DUTY_CONTRACTS_REVIEWED": dict(median=25, lo=3, hi=100, size=0.4, growth=0.06),
+    "DUTY_NORMATIVE_DOCS": dict(median=3, lo=0, hi=10, size=0.2, growth=0.0),
+    "DUTY_ADVISER_SERVICES": dict(median=20, lo=3, hi=80, size=0.3, growth=0.08),
+    "DUTY_GOV_SERVICE_ITEMS": dict(median=120, lo=40, hi=300, size=0.2, growth=0.06, sticky=True),
+    "DUTY_SERVICE_CASES": dict(median=6000, lo=800, hi=30000, size=0.9, growth=0.08),
+    "ENF_INSPECTIONS": dict(median=60, lo=10, hi=300, size=0.4, growth=0.07),
+    "ENF_CASES": dict(median=25, lo=2, hi=120, size=0.7, growth=0.08),
+    "ENF_FINES": dict(median=60000, lo=2000, hi=800000),  # yuan, rounded to hundreds
+    "SUPV_ADMIN_RECONSIDERATION": dict(median=1.0, lo=0, hi=4, size=0.5, growth=-0.05),
+    "SUPV_DISCLOSURE_REQUESTS": dict(median=2, lo=0, hi=10, size=0.5, growth=0.05),
+    "SUPV_DEPUTY_PROPOSALS": dict(median=12, lo=2, hi=40, size=0.3, growth=0.03),
+    "SUPV_HOTLINE_CASES": dict(median=600, lo=80, hi=4000, size=0.9, growth=0.10),
+    "DISP_DISPUTES_SCREENED": dict(median=170, lo=80, hi=350, size=0.6, growth=0.03),
+    "DISP_DISPUTES_ACCEPTED": dict(median=70, lo=10, hi=250, size=0.8, growth=0.03),
+    "DISP_PETITIONS": dict(median=20, lo=3, hi=60, size=0.6, growth=-0.05),
+    "DISP_PETITION_VISITORS": dict(median=60, lo=10, hi=250, size=0.6, growth=-0.05),
+    "DISP_PETITION_BATCHES": dict(median=25, lo=3, hi=90, size=0.6, growth=-0.05),
+    # Organisations of the villages: one per village and the township's own, plus a few others.
+    "DISP_MEDIATION_COMMITTEES": dict(villages_plus=(1, 3)),
+    "DISP_LEGAL_AID_CASES": dict(median=4, lo=0, hi=20, size=0.6, growth=0.05),
+    "DISP_LEGAL_SERVICE_VISITS": dict(median=400, lo=50, hi=2500, size=0.8, growth=0.08),
+    "CAP_TRAININGS": dict(median=5, lo=1, hi=15, size=0.2, growth=0.05),
+    "CAP_TRAINING_ATTENDANCE": dict(median=300, lo=50, hi=1500, size=0.5, growth=0.06),
+    "CAP_EXAM_PARTICIPANTS": dict(median=80, lo=20, hi=250, size=0.5, growth=0.02, sticky=True),
+    "PUB_EVENTS": dict(median=20, lo=4, hi=80, size=0.3, growth=0.06),
+    "PUB_REACH": dict(median=6000, lo=1500, hi=30000, size=0.9, growth=0.08),
+    "PUB_BANNERS": dict(median=30, lo=10, hi=80, size=0.3, growth=0.04),
+    "PUB_DISPLAY_BOARDS": dict(median=20, lo=4, hi=80, size=0.3, growth=0.04),
+    "PUB_LECTURES": dict(median=8, lo=1, hi=30, size=0.3, growth=0.05),
+    # Culture sites are built and stay: the series never falls.
+    "PUB_CULTURE_SITES": dict(median=4, lo=1, hi=15, size=0.3, growth=0.10, monotone=True),
+    "PUB_VEHICLE_TRIPS": dict(median=15, lo=2, hi=60, size=0.3, growth=0.04),
+    "VIL_ADVISER_SERVICES": dict(median=60, lo=10, hi=250, size=0.5, growth=0.06),
+    "VIL_ADVISER_COVERAGE": dict(shortfall=4.0, p100=0.70),
 }
 
 # Counts capped by another count of the same unit-year (a village re-examined as a national model
@@ -154,6 +201,22 @@ CAPPED_BY = {"VIL_MODEL_VILLAGES_REVIEWED": "VIL_MODEL_VILLAGES"}
 # undefined (row absent) in a year without lawsuits, and only takes values like 0, 20, 25, 33.3.
 # The catalogue has no "lawsuits lost" count, hence no ratio_of; kept here.
 RATE_OF_COUNT = {"SUPV_LITIGATION_LOSS_RATE": "SUPV_ADMIN_LITIGATION"}
+# The same for the court-appearance rate (2025.1): heads appeared in most of the year's lawsuits
+# (chance per lawsuit), so it is absent in years without lawsuits too.
+APPEARANCE_OF_COUNT = {"SUPV_APPEARANCE_RATE": ("SUPV_ADMIN_LITIGATION", 0.8)}
+# Totals written beside a per-village mean of the same people (2025.1): total ≈ mean × villages,
+# plus (lo, hi) at township level (the township's own mediators; none for legal-literates).
+TOTAL_OF_AVERAGE = {
+    "VIL_LEGAL_LITERATE": ("VIL_LEGAL_LITERATE_PER_VILLAGE", (0, 0)),
+    "DISP_MEDIATORS": ("DISP_MEDIATORS_PER_VILLAGE", (2, 6)),
+}
+# Counts at least as large as another of the same unit-year (2025.1), applied in this order:
+# disputes accepted ≥ disputes mediated, screened ≥ accepted; visitors ≥ visiting batches.
+AT_LEAST = [
+    ("DISP_DISPUTES_ACCEPTED", "DISP_DISPUTES_MEDIATED"),
+    ("DISP_DISPUTES_SCREENED", "DISP_DISPUTES_ACCEPTED"),
+    ("DISP_PETITION_VISITORS", "DISP_PETITION_BATCHES"),
+]
 
 
 def default_profile(ind: Indicator) -> dict:
@@ -288,6 +351,8 @@ def make_units(rng: random.Random) -> list[Unit]:
 def gen_count(rng, unit: Unit, ind: Indicator, prof: dict) -> list:
     if "share" in prof:
         return gen_village_share(rng, unit, prof)
+    if "villages_plus" in prof:
+        return gen_villages_plus(rng, unit, prof)
     sign = 1.0 if ind.polarity == "higher" else -1.0
     # Level: size-dependent, unit-specific lognormal scatter, a little better where well run.
     level = prof["median"] * unit.size ** prof["size"] * lognormal(rng, 0.35)
@@ -304,6 +369,20 @@ def gen_count(rng, unit: Unit, ind: Indicator, prof: dict) -> list:
             mu = level * math.exp(growth * k) * shift * lognormal(rng, 0.12)
             v = poisson(rng, mu) if mu < 15 else int(round(mu))  # small counts: integer noise
         out.append(int(clamp(v, prof["lo"], prof["hi"])))
+    if prof.get("monotone"):
+        out = [max(out[: k + 1]) for k in range(len(out))]
+    return out
+
+
+def gen_villages_plus(rng, unit: Unit, prof: dict) -> list:
+    """One per village plus a few at township level, added over the years; never falls."""
+    lo, hi = prof["villages_plus"]
+    extra = rng.randint(lo, hi)
+    out = []
+    for _year in YEARS:
+        if rng.random() < 0.1:
+            extra += 1
+        out.append(unit.villages + extra)
     return out
 
 
@@ -378,7 +457,7 @@ def gen_boolean(rng, unit: Unit, ind: Indicator, prof: dict) -> list:
 
 
 def gen_yuan(rng, unit: Unit, ind: Indicator, prof: dict) -> list:
-    """Money (e.g. 法治经费): skewed, rounded to hundreds. No such indicator in catalogue 2024.1."""
+    """Money (罚没款 ENF_FINES in catalogue 2025.1): skewed, rounded to hundreds."""
     level = prof["median"] * unit.size**0.6 * lognormal(rng, 0.5)
     return [
         int(clamp(round(level * math.exp(0.05 * k) * lognormal(rng, 0.2), -2), prof["lo"], prof["hi"]))
@@ -397,12 +476,20 @@ GENERATORS = {
 }
 
 
-def true_values(rng, units: list[Unit], cat: list[Indicator]) -> dict:
-    """{(unit, year, code): value}. None = does not exist (e.g. loss rate without lawsuits)."""
+def true_values(rng, units: list[Unit], cat: list[Indicator], streams) -> dict:
+    """{(unit, year, code): value}. None = does not exist (e.g. loss rate without lawsuits).
+    ``streams(code)`` is the random stream of an indicator (``rng`` for the 2024.1 ones)."""
     by_code = {i.code: i for i in cat}
     numerators = {i.ratio_of["numerator"]: i.ratio_of["denominator"] for i in cat if i.ratio_of}
-    derived = [i.code for i in cat if i.ratio_of] + [c for c in RATE_OF_COUNT if c in by_code]
-    for code in list(PROFILES) + list(CAPPED_BY) + list(RATE_OF_COUNT):
+    derived = (
+        [i.code for i in cat if i.ratio_of]
+        + [c for c in RATE_OF_COUNT if c in by_code]
+        + [c for c, (base, _) in APPEARANCE_OF_COUNT.items() if c in by_code and base in by_code]
+        + [c for c, (avg, _) in TOTAL_OF_AVERAGE.items() if c in by_code and avg in by_code]
+    )
+    tuned = list(PROFILES) + list(CAPPED_BY) + list(RATE_OF_COUNT) + list(APPEARANCE_OF_COUNT)
+    tuned += list(TOTAL_OF_AVERAGE) + [c for pair in AT_LEAST for c in pair]
+    for code in tuned:
         if code not in by_code:
             print(f"note: tuned indicator {code} is not in the catalogue", file=sys.stderr)
     for ind in cat:
@@ -423,7 +510,7 @@ def true_values(rng, units: list[Unit], cat: list[Indicator]) -> dict:
             if ind.code in derived or ind.code in numerators:
                 continue
             prof = PROFILES.get(ind.code) or default_profile(ind)
-            for year, v in zip(YEARS, GENERATORS[ind.measure](rng, unit, ind, prof)):
+            for year, v in zip(YEARS, GENERATORS[ind.measure](streams(ind.code), unit, ind, prof)):
                 values[(unit.code, year, ind.code)] = v
         # Pass 2a: numerators of a stated rate are a share of their denominator (certified ≤ staff),
         # the share rising over the years towards full certification.
@@ -455,12 +542,35 @@ def true_values(rng, units: list[Unit], cat: list[Indicator]) -> dict:
                 while lost and 100.0 * lost / n > 40.0:
                     lost -= 1
                 values[(unit.code, year, code)] = round(100.0 * lost / n, 1) if n else None
+        # Pass 2e (2025.1): court-appearance rate of the year's lawsuits.
+        for code, (base, p) in APPEARANCE_OF_COUNT.items():
+            if code not in by_code or base not in by_code:
+                continue
+            for year in YEARS:
+                n = values[(unit.code, year, base)]
+                met = binomial(streams(code), n, p)
+                values[(unit.code, year, code)] = round(100.0 * met / n, 1) if n else None
+        # Pass 2f (2025.1): totals of the people a per-village mean describes.
+        for code, (avg, (lo, hi)) in TOTAL_OF_AVERAGE.items():
+            if code not in by_code or avg not in by_code:
+                continue
+            r = streams(code)
+            own = r.randint(lo, hi)
+            for year in YEARS:
+                mean = values[(unit.code, year, avg)]
+                values[(unit.code, year, code)] = int(round(mean * unit.villages * r.uniform(0.95, 1.05))) + own
+        # Pass 2g (2025.1): counts that cannot be below another count.
+        for code, floor in AT_LEAST:
+            if code in by_code and floor in by_code:
+                for year in YEARS:
+                    key = (unit.code, year, code)
+                    values[key] = max(values[key], values[(unit.code, year, floor)])
     return values
 
 
 def inject_rate_inconsistencies(rng, values: dict, cat: list[Indicator]) -> list[tuple]:
     """Make the stated rate 5–10 points too high in INCONSISTENT_RATE unit-years."""
-    rate = next(i for i in cat if i.ratio_of)  # ENF_CERT_RATE in catalogue 2024.1
+    rate = next(i for i in cat if i.ratio_of)  # ENF_CERT_RATE (the only one in 2024.1 and 2025.1)
     num, den = rate.ratio_of["numerator"], rate.ratio_of["denominator"]
     report = []
     for unit, year in INCONSISTENT_RATE:
@@ -553,6 +663,9 @@ def write_boolean(rng, v: bool, ind: Indicator) -> str:
 
 
 def write_yuan(rng, v: int, ind: Indicator) -> str:
+    """Plain yuan (65000, 65000元) or, for whole thousands, 万元 with one decimal (6.5万元)."""
+    if v >= 10000 and v % 1000 == 0 and rng.random() < 0.5:
+        return fmt_num(v / 10000) + "万元"
     return str(v) + (ind.unit_word if rng.random() < 0.5 else "")
 
 
@@ -573,7 +686,7 @@ VALUE_FORM = re.compile(
 )
 
 
-def render(rng, values: dict, units: list[Unit], cat: list[Indicator], exact_codes: list[str]):
+def render(streams, values: dict, units: list[Unit], cat: list[Indicator], exact_codes: list[str]):
     """Report text of every existing cell, in (unit, year, catalogue) order."""
     rows, n_counts, n_qualified = [], 0, 0
     for unit in units:
@@ -583,9 +696,13 @@ def render(rng, values: dict, units: list[Unit], cat: list[Indicator], exact_cod
                 if v is None:
                     continue
                 exact = ind.code in exact_codes
+                rng = streams(ind.code)
                 if ind.measure == "count":
+                    # Counts of villages (a share of them) cannot be approximated above their number;
+                    # per-village totals of people or committees can exceed it.
                     per_village = (ind.denominator or {}).get("attribute") == "villages"
-                    cap = unit.villages if per_village else None
+                    share = "share" in (PROFILES.get(ind.code) or default_profile(ind))
+                    cap = unit.villages if per_village and share else None
                     text, qualified = write_count(rng, v, ind, exact, cap)
                     n_counts += 1
                     n_qualified += qualified
@@ -598,7 +715,7 @@ def render(rng, values: dict, units: list[Unit], cat: list[Indicator], exact_cod
     return rows, n_counts, n_qualified
 
 
-def drop_missing(rng, rows: list, cat: list[Indicator], protected: list[tuple]) -> list:
+def drop_missing(streams, rows: list, cat: list[Indicator], protected: list[tuple]) -> list:
     """Remove cells as real reports omit them: random gaps plus three structural blocks."""
     dim = {i.code: i.dimension for i in cat}
     kept = []
@@ -609,7 +726,7 @@ def drop_missing(rng, rows: list, cat: list[Indicator], protected: list[tuple]) 
             continue
         if (unit, code) == NEVER_REPORTED:
             continue
-        draw = rng.random()  # drawn for every remaining cell so the stream does not shift
+        draw = streams(code).random()  # drawn for every remaining cell so the stream does not shift
         if (unit, year, code) not in protected and draw < MISSING_RATE:
             continue
         kept.append([unit, year, code, text])
@@ -783,23 +900,29 @@ def cell(x) -> str:
 
 def main() -> None:
     rng = random.Random(SEED)
+    later = random.Random(f"{SEED}:2025.1")  # str seeds are hashed with SHA-512: reproducible
+    base = [i.code for i in read_catalogue(BASE_CATALOGUE)]
+
+    def streams(code: str) -> random.Random:
+        return rng if code in base else later
+
     cat = read_catalogue(CATALOGUE)
     units = make_units(rng)
-    values = true_values(rng, units, cat)
+    values = true_values(rng, units, cat, streams)
     bad = inject_rate_inconsistencies(rng, values, cat)
 
     # Counts behind a stated rate are written exactly, so the rate can be checked against them.
     exact = [
         c for i in cat if i.ratio_of for c in (i.code, i.ratio_of["numerator"], i.ratio_of["denominator"])
     ]
-    rows, n_counts, n_qualified = render(rng, values, units, cat, exact)
+    rows, n_counts, n_qualified = render(streams, values, units, cat, exact)
     rate = next(i for i in cat if i.ratio_of)
     protected = [
         (u, y, c)
         for u, y in INCONSISTENT_RATE
         for c in (rate.code, rate.ratio_of["numerator"], rate.ratio_of["denominator"])
     ]
-    kept = drop_missing(rng, rows, cat, protected)
+    kept = drop_missing(streams, rows, cat, protected)
     check_targets(cat, units, kept)
 
     write_csv(

@@ -514,9 +514,10 @@ impl Matcher {
             own = range(ps, pe).iter().filter(|f| f.start >= ps).collect();
             anchor = pe;
         }
-        let own: Vec<&Found> = own.iter().copied().filter(|f| !subsumed(f, &own)).collect();
+        // Objects swallowed by a longer object phrase; their other roles (a verb) still count.
+        let swallowed: Vec<bool> = own.iter().map(|f| subsumed(f, &own)).collect();
         let after: Vec<&Found> = range(end, right).iter().filter(|f| f.start >= end && f.start <= end + RIGHT_REACH).collect();
-        let after: Vec<&Found> = after.iter().copied().filter(|f| !subsumed(f, &after)).collect();
+        let after_swallowed: Vec<bool> = after.iter().map(|f| subsumed(f, &after)).collect();
         let carried = own.iter().any(|f| self.uses(f).iter().any(|u| u.1 == Role::Carry));
         let earlier: Vec<&Found> = range(sentence.0, clause.0).iter().filter(|f| f.start >= sentence.0).collect();
         let whole_clause: Vec<&Found> = range(clause.0, clause.1).iter().filter(|f| f.start >= clause.0).collect();
@@ -537,8 +538,18 @@ impl Matcher {
                 continue;
             }
             // The object: nearest before the number, else right after it, else inherited.
-            let before = own.iter().filter(|f| has(f, Role::Object) && anchor - f.end <= MAX_GAP).max_by_key(|f| (f.end, f.end - f.start));
-            let post = after.iter().filter(|f| has(f, Role::Object)).min_by_key(|f| (f.start, std::cmp::Reverse(f.end - f.start)));
+            let before = own
+                .iter()
+                .zip(&swallowed)
+                .filter(|(f, sw)| !**sw && has(f, Role::Object) && anchor - f.end <= MAX_GAP)
+                .map(|(f, _)| f)
+                .max_by_key(|f| (f.end, f.end - f.start));
+            let post = after
+                .iter()
+                .zip(&after_swallowed)
+                .filter(|(f, sw)| !**sw && has(f, Role::Object))
+                .map(|(f, _)| f)
+                .min_by_key(|f| (f.start, std::cmp::Reverse(f.end - f.start)));
             let action = |lo_a: usize, hi_a: usize| -> Option<&Found> {
                 own.iter().copied().filter(|f| has(f, Role::Action) && f.start >= lo_a && f.end <= hi_a).max_by_key(|f| (f.end, f.end - f.start))
             };
@@ -619,8 +630,17 @@ impl Matcher {
                 true
             }
         });
+        // A value shared through 均/都 (参学率和合格率均为100%): every object of the clause.
+        let shared_by = |c: &Claim| !c.inherited && c.object.1 <= start && doc.norm[c.object.1..start].iter().any(|c| matches!(c, '均' | '都'));
+        if claims.iter().filter(|c| shared_by(c)).count() > 1 {
+            reading.taken = claims.iter().filter(|c| shared_by(c) && c.confidence >= LEXICON_BAR - 0.1).cloned().collect();
+            if reading.taken.len() > 1 {
+                return reading;
+            }
+            reading.taken.clear();
+        }
         // The head noun: the object phrase standing nearest before the number, of any entry.
-        let head = own.iter().filter(|f| is_object(f) && f.end <= anchor).map(|f| f.end).max();
+        let head = own.iter().zip(&swallowed).filter(|(f, sw)| !**sw && is_object(f) && f.end <= anchor).map(|(f, _)| f.end).max();
         if let Some(h) = head {
             for c in &mut claims {
                 if c.inherited || c.object.0 >= end {
@@ -635,15 +655,6 @@ impl Matcher {
             claims.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.entry.cmp(&b.entry)));
         }
         let best = claims[0].clone();
-        // A value shared through 均/都 (参学率和合格率均为100%): every object of the clause.
-        let shared = !best.inherited && doc.norm[best.object.1.min(start)..start].iter().any(|c| matches!(c, '均' | '都'));
-        if shared {
-            let takes: Vec<Claim> = claims.iter().filter(|c| !c.inherited && c.confidence >= LEXICON_BAR - 0.1).cloned().collect();
-            if takes.len() > 1 {
-                reading.taken = takes;
-                return reading;
-            }
-        }
         let ambiguous = claims.get(1).is_some_and(|second| best.confidence - second.confidence < AMBIGUITY_MARGIN);
         if best.confidence >= LEXICON_BAR && !ambiguous {
             reading.taken.push(best);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::engine::{Engine, Hit, first_match, rmatch};
 use super::lexicon::{DocIndex, LEXICON_BAR, Reading};
 use super::rules::Rules;
-use super::scan::{Candidate, Kind, scan};
+use super::scan::{Candidate, Kind, scan, table_cells};
 use super::text::Doc;
 use super::title::{detect_title, planning_section_start};
 use super::{ExtractOptions, ExtractedValue, Extraction, SkipReason, Unmatched};
@@ -141,7 +141,8 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
     let (title, title_unit, title_year) = detect_title(&doc);
     let unit = options.unit.clone().or(title_unit);
     let year = options.year.or(title_year);
-    let candidates = scan(&doc);
+    let mut candidates = scan(&doc);
+    table_cells(&doc, &mut candidates);
     let value_starts: Vec<usize> = candidates.iter().filter(|c| c.value().is_some()).map(|c| c.start).collect();
     let plan_start = planning_section_start(&doc);
     let mut mapped: Vec<Mapped> = Vec::new();
@@ -235,6 +236,7 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
                     }
                 }
             }
+            let shared = best.before && shares(&doc, best, cand.start);
             for hit in chosen {
                 let er = &engine.number_rules[hit.rule];
                 trigger_spans.push(hit.trigger);
@@ -244,6 +246,16 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
                     confidence: engine.confidence(hit, cand.chinese),
                     matched: doc.norm_str(hit.trigger.0, hit.trigger.1),
                 });
+            }
+            // 参考率和合格率均为100%: a rule names one of the shared objects, the lexicon the others.
+            if shared && options.use_lexicon {
+                let reading = lexicon_reading(&doc, engine, &index, &marks, cand);
+                for c in reading.taken.iter().filter(|c| !c.inherited) {
+                    let indicator = engine.lexicon.entries[c.entry].indicator;
+                    if claims.iter().all(|x| x.indicator != indicator) {
+                        claims.push(Claim { indicator, rule: LEXICON_RULE.into(), confidence: c.confidence, matched: c.why.clone() });
+                    }
+                }
             }
         }
         for claim in claims {

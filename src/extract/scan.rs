@@ -309,7 +309,7 @@ fn number_end(doc: &Doc, i: usize, chinese: bool) -> usize {
     j
 }
 
-fn measure_at(doc: &Doc, j: usize) -> Option<&'static str> {
+pub(crate) fn measure_at(doc: &Doc, j: usize) -> Option<&'static str> {
     measure_words_by_length().iter().copied().find(|w| doc.starts_with(j, w))
 }
 
@@ -611,6 +611,65 @@ fn scan_number(doc: &Doc, i: usize, chinese: bool, slogans: &[(usize, usize)]) -
         Err(e) => Kind::Skip(SkipReason::Unreadable, e.to_string()),
     };
     cand
+}
+
+/// Numbers in tables flattened into text take the unit of their row: `发放宣传资料 份 4800`,
+/// `行政执法案件（件） 47`, `法律明白人（名）｜145`. A bare number whose row names its unit just
+/// before it (a measure word standing alone, or in brackets after the label) becomes a value
+/// with that measure word. A row with several numbers (one per year) is left alone: which column
+/// is the report's year cannot be told from the row.
+pub(crate) fn table_cells(doc: &Doc, candidates: &mut [Candidate]) {
+    let is_sep = |c: char| matches!(c, ' ' | '\t' | '|' | '｜' | '│');
+    for k in 0..candidates.len() {
+        let c = &candidates[k];
+        if c.chinese || !matches!(c.kind, Kind::Skip(SkipReason::NoMeasureWord, _)) {
+            continue;
+        }
+        // The cell before the number, past separators.
+        let mut j = c.start;
+        while j > 0 && is_sep(doc.norm[j - 1]) {
+            j -= 1;
+        }
+        if j == c.start || j == 0 {
+            continue;
+        }
+        // The next cell after the number must not be another number of the same row.
+        let mut e = c.end;
+        while e < doc.len() && is_sep(doc.norm[e]) {
+            e += 1;
+        }
+        if e < doc.len() && e > c.end && doc.norm[e].is_ascii_digit() && candidates.get(k + 1).is_some_and(|n| n.start == e) {
+            // 1 开展普法活动 场次 26 2 发放…: the next number is a row index when a label follows it.
+            let n = &candidates[k + 1];
+            let after_index = doc.norm.get(n.end).copied();
+            if !matches!(after_index, Some(' ' | '\t')) || doc.norm.get(n.end + 1).is_some_and(|c| c.is_ascii_digit()) {
+                continue;
+            }
+        }
+        let prev_char = doc.norm[j - 1];
+        let unit: Option<(usize, &'static str)> = if matches!(prev_char, ')' | '）') {
+            // 行政执法案件（件）: the unit in brackets after the label.
+            let close = j - 1;
+            let open = (close.saturating_sub(5)..close).rev().find(|&i| matches!(doc.norm[i], '(' | '（'));
+            open.and_then(|o| measure_at(doc, o + 1).map(|w| (o, w)))
+        } else {
+            // 发放宣传资料 份 4800: a measure word standing alone between separators.
+            (1..=3).filter(|n| *n <= j).find_map(|n| {
+                let s0 = j - n;
+                let word: String = doc.norm[s0..j].iter().collect();
+                let alone = s0 > 0 && is_sep(doc.norm[s0 - 1]);
+                (alone && MEASURE_WORDS.contains(&word.as_str())).then(|| (s0, measure_at(doc, s0).unwrap_or("")))
+            })
+        };
+        let Some((_, word)) = unit else { continue };
+        if word.is_empty() {
+            continue;
+        }
+        let text: String = doc.norm[c.start..c.end].iter().collect::<String>() + word;
+        if let Ok(v) = parse_value(&text) {
+            candidates[k].kind = Kind::Value(v);
+        }
+    }
 }
 
 /// A range separator at `j` followed by a number of the same kind; returns the end of the
