@@ -570,6 +570,17 @@ fn scan_number(doc: &Doc, i: usize, chinese: bool, slogans: &[(usize, usize)]) -
         if next_after_span.is_some_and(|c| c.is_ascii_alphabetic()) || prev.is_some_and(|c| c.is_ascii_alphabetic()) {
             return cand; // 5G, A4, COVID-19: part of a name or code
         }
+        // 12.4宪法宣传周, 6.26国际禁毒日, 3.15: a month and day written as a decimal.
+        if let Some((m, d)) = core.split_once('.')
+            && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+            && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
+        {
+            let tail: String = doc.norm[core_end..(core_end + 10).min(n)].iter().take_while(|c| is_cjk(**c) || **c == '”' || **c == '"').collect();
+            if ["日", "周", "节", "宣传月", "晚会", "期间", "前后"].iter().any(|w| tail.contains(w)) || matches!(prev, Some('“' | '"')) {
+                cand.kind = skip(SkipReason::Date, "a month and day written as a decimal (12.4, 6.26), not a quantity");
+                return cand;
+            }
+        }
         cand.kind = skip(SkipReason::NoMeasureWord, "a number without a measure word or % sign; its meaning cannot be told");
         return cand;
     }
