@@ -39,7 +39,6 @@ pub fn normalize_char(c: char) -> char {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,7 @@
 //! Matching numbers to rules (bound to the catalogue in `rules`) and the lexicon.
 
+use std::sync::Arc;
+
 use super::lexicon::Matcher;
 use super::rules::{BoundRule, Pattern, Rules};
 use super::scan::Candidate;
@@ -12,7 +14,7 @@ pub(crate) struct Engine<'a> {
     pub catalogue: &'a Catalogue,
     pub number_rules: Vec<BoundRule<'a>>,
     pub presence_rules: Vec<BoundRule<'a>>,
-    pub lexicon: Matcher,
+    pub lexicon: Arc<Matcher>,
 }
 
 /// A rule that claims a number.
@@ -34,7 +36,7 @@ pub(crate) struct Hit {
 impl<'a> Engine<'a> {
     pub fn new(catalogue: &'a Catalogue, rules: &'a Rules) -> Result<Self> {
         let (number_rules, presence_rules) = rules.bind(catalogue)?;
-        let lexicon = Matcher::new(catalogue, &rules.lexicon)?;
+        let lexicon = Matcher::shared(catalogue, &rules.lexicon)?;
         Ok(Self { catalogue, number_rules, presence_rules, lexicon })
     }
 

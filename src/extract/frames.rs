@@ -145,4 +145,3 @@ fn panel_frame(reports: &[Extraction]) -> Result<DataFrame> {
         ],
     )?)
 }
-

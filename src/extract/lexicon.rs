@@ -26,6 +26,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
@@ -168,7 +169,14 @@ impl Lexicon {
         })?;
         for e in &file.entries {
             let err = |m: String| Error::input(Location::file(origin).with_indicator(&e.indicator), m);
-            if e.objects.iter().chain(&e.actions).chain(&e.exclude).chain(&e.require).chain(&e.exclude_sentence).any(|w| w.trim().is_empty()) {
+            if e.objects
+                .iter()
+                .chain(&e.actions)
+                .chain(&e.exclude)
+                .chain(&e.require)
+                .chain(&e.exclude_sentence)
+                .any(|w| w.trim().is_empty())
+            {
                 return Err(err(format!("lexicon entry {}: a phrase is empty", e.indicator)));
             }
             if e.objects.is_empty() {
@@ -266,6 +274,9 @@ pub(crate) struct DocIndex {
     found: Vec<Found>,
 }
 
+/// A zero said in words: (entry, span of the zero word, span of the object).
+pub(crate) type ZeroFound = (usize, (usize, usize), (usize, usize));
+
 /// What the lexicon says of one number.
 #[derive(Debug, Clone)]
 pub(crate) struct Claim {
@@ -300,7 +311,8 @@ fn name_phrase(name: &str, measure: Measure) -> Option<String> {
         s = format!("{}{}", &s[..a], &s[b + close..]);
     }
     if measure != Measure::Percent {
-        for ending in ["次数", "人数", "件数", "份数", "个数", "条数", "块数", "项数", "场次", "车次", "课时", "人次", "金额", "数"] {
+        for ending in ["次数", "人数", "件数", "份数", "个数", "条数", "块数", "项数", "场次", "车次", "课时", "人次", "金额", "数"]
+        {
             if let Some(stripped) = s.strip_suffix(ending) {
                 s = stripped.to_string();
                 break;
@@ -311,6 +323,38 @@ fn name_phrase(name: &str, measure: Measure) -> Option<String> {
 }
 
 impl Matcher {
+    /// The matcher of this catalogue and lexicon, built once per process and shared: building
+    /// the automaton costs about as much as reading a report, and `extract_text` is called once
+    /// per report. The key is a hash of everything the matcher is built from, so an edited
+    /// catalogue or lexicon gets its own.
+    pub fn shared(catalogue: &Catalogue, lexicon: &Lexicon) -> Result<Arc<Self>> {
+        use std::hash::{Hash, Hasher};
+        static CACHE: Mutex<Vec<(u64, Arc<Matcher>)>> = Mutex::new(Vec::new());
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for i in &catalogue.indicators {
+            (&i.code, &i.name_zh, &i.aliases, i.measure.as_str(), &i.unit_word).hash(&mut h);
+        }
+        lexicon.origin.hash(&mut h);
+        for e in &lexicon.entries {
+            (&e.indicator, &e.objects, &e.actions, e.need_action, &e.measure_words, &e.exclude, &e.exclude_sentence).hash(&mut h);
+            (&e.require, &e.scope, e.zero).hash(&mut h);
+        }
+        let key = h.finish();
+        if let Ok(cache) = CACHE.lock()
+            && let Some((_, m)) = cache.iter().find(|(k, _)| *k == key)
+        {
+            return Ok(m.clone());
+        }
+        let m = Arc::new(Self::new(catalogue, lexicon)?);
+        if let Ok(mut cache) = CACHE.lock() {
+            if cache.len() >= 8 {
+                cache.remove(0);
+            }
+            cache.push((key, m.clone()));
+        }
+        Ok(m)
+    }
+
     pub fn new(catalogue: &Catalogue, lexicon: &Lexicon) -> Result<Self> {
         let mut entries = Vec::new();
         let mut table: HashMap<String, usize> = HashMap::new();
@@ -416,9 +460,12 @@ impl Matcher {
         let automaton = if entries.is_empty() {
             None
         } else {
-            Some(AhoCorasick::builder().match_kind(MatchKind::Standard).build(&words).map_err(|e| {
-                Error::input(Location::file(&lexicon.origin), format!("the lexicon's phrases cannot be compiled: {e}"))
-            })?)
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&words)
+                    .map_err(|e| Error::input(Location::file(&lexicon.origin), format!("the lexicon's phrases cannot be compiled: {e}")))?,
+            )
         };
         Ok(Self { entries, phrases, automaton })
     }
@@ -448,7 +495,7 @@ impl Matcher {
         if !titles.is_empty() {
             found.retain(|f| {
                 let k = titles.partition_point(|t| t.1 <= f.start);
-                !titles.get(k).is_some_and(|t| t.0 < f.end)
+                titles.get(k).is_none_or(|t| t.0 >= f.end)
             });
         }
         DocIndex { found }
@@ -551,7 +598,10 @@ impl Matcher {
                 .map(|(f, _)| f)
                 .min_by_key(|f| (f.start, std::cmp::Reverse(f.end - f.start)));
             let action = |lo_a: usize, hi_a: usize| -> Option<&Found> {
-                own.iter().copied().filter(|f| has(f, Role::Action) && f.start >= lo_a && f.end <= hi_a).max_by_key(|f| (f.end, f.end - f.start))
+                own.iter()
+                    .copied()
+                    .filter(|f| has(f, Role::Action) && f.start >= lo_a && f.end <= hi_a)
+                    .max_by_key(|f| (f.end, f.end - f.start))
             };
             let (object, gap, inherited, act) = if let Some(o) = before {
                 // A verb before the object or between it and the number (宣传资料发放3000份).
@@ -605,7 +655,7 @@ impl Matcher {
                 0.80
             };
             let olen = object.end - object.start;
-            let act_gap = act.map_or(0, |a| if a.end <= object.start { object.start - a.end } else { 0 });
+            let act_gap = act.map_or(0, |a| object.start.saturating_sub(a.end));
             let penalty = (gap.saturating_sub(2) as f64 * 0.01).min(0.2) + (act_gap as f64 * 0.01).min(0.1);
             let confidence = (base - penalty + 0.005 * olen.min(8) as f64).clamp(0.05, 0.95);
             let object_text = doc.norm_str(object.start, object.end);
@@ -631,7 +681,8 @@ impl Matcher {
             }
         });
         // A value shared through 均/都 (参学率和合格率均为100%): every object of the clause.
-        let shared_by = |c: &Claim| !c.inherited && c.object.1 <= start && doc.norm[c.object.1..start].iter().any(|c| matches!(c, '均' | '都'));
+        let shared_by =
+            |c: &Claim| !c.inherited && c.object.1 <= start && doc.norm[c.object.1..start].iter().any(|c| matches!(c, '均' | '都'));
         if claims.iter().filter(|c| shared_by(c)).count() > 1 {
             reading.taken = claims.iter().filter(|c| shared_by(c) && c.confidence >= LEXICON_BAR - 0.1).cloned().collect();
             if reading.taken.len() > 1 {
@@ -670,8 +721,8 @@ impl Matcher {
 
     /// Zero values said in words: `全年未发生越级上访` → (entry, span of 未发生). At most one per
     /// entry, the first; `blocked(start)` tells positions to skip (plans, numbers in the clause).
-    pub fn zeros(&self, doc: &Doc, ix: &DocIndex, blocked: &dyn Fn(usize, usize) -> bool) -> Vec<(usize, (usize, usize), (usize, usize))> {
-        let mut out: Vec<(usize, (usize, usize), (usize, usize))> = Vec::new();
+    pub fn zeros(&self, doc: &Doc, ix: &DocIndex, blocked: &dyn Fn(usize, usize) -> bool) -> Vec<ZeroFound> {
+        let mut out: Vec<ZeroFound> = Vec::new();
         if !self.entries.iter().any(|e| e.zero) {
             return out;
         }
@@ -756,8 +807,11 @@ mod tests {
     fn bad_entries_are_refused_with_the_indicator() {
         let e = Lexicon::from_toml_str("[[entries]]\nindicator = \"PUB_MATERIALS\"\nobjects = []\n", "x.toml").unwrap_err();
         assert!(e.to_string().contains("PUB_MATERIALS"), "{e}");
-        let e = Lexicon::from_toml_str("[[entries]]\nindicator = \"PUB_MATERIALS\"\nobjects = [\"资料\"]\nmeasure_words = [\"斤\"]\n", "x.toml")
-            .unwrap_err();
+        let e = Lexicon::from_toml_str(
+            "[[entries]]\nindicator = \"PUB_MATERIALS\"\nobjects = [\"资料\"]\nmeasure_words = [\"斤\"]\n",
+            "x.toml",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("斤"), "{e}");
         let lex = Lexicon::from_toml_str("[[entries]]\nindicator = \"NOPE\"\nobjects = [\"资料\"]\n", "x.toml").unwrap();
         assert!(Matcher::new(&Catalogue::default_catalogue(), &lex).is_err());

@@ -82,7 +82,6 @@ impl Default for ExtractOptions {
     }
 }
 
-
 /// Extracts indicator values from the text of one report. Offsets are character offsets into
 /// `text`.
 pub fn extract_text(text: &str, catalogue: &Catalogue, rules: &Rules, options: &ExtractOptions) -> Result<Extraction> {
@@ -107,7 +106,6 @@ fn extract_file(path: &Path, engine: &Engine<'_>, rules: &Rules, options: &Extra
     x.encoding = encoding;
     Ok(x)
 }
-
 
 /// Extracts every report (`.txt`, `.docx`, `.html`, `.htm`) in a folder and its subfolders, in
 /// parallel. `progress(done, total)` is called after each file, from worker threads. A file that
@@ -167,6 +165,3 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     }
     Ok(())
 }
-
-
-

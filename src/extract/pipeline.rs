@@ -214,14 +214,16 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
                 continue;
             } else if let Some(e) = reading.measure_mismatch {
                 let code = catalogue.indicators[engine.lexicon.entries[e].indicator].code.clone();
-                let detail = format!(
-                    "the words fit {code}, but its measure words are not {:?}",
-                    cand.measure_key().unwrap_or_default()
-                );
+                let detail = format!("the words fit {code}, but its measure words are not {:?}", cand.measure_key().unwrap_or_default());
                 unmatched.push(unmatched_of(cand, SkipReason::MeasureMismatch, detail, Some(code)));
                 continue;
             } else {
-                pending_no_rule.push(unmatched_of(cand, SkipReason::NoRule, "no rule's trigger or lexicon phrase stands in this clause".into(), None));
+                pending_no_rule.push(unmatched_of(
+                    cand,
+                    SkipReason::NoRule,
+                    "no rule's trigger or lexicon phrase stands in this clause".into(),
+                    None,
+                ));
                 continue;
             }
         } else {
@@ -284,7 +286,8 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
             }
             // 共55条，其中应急管理1条: a part of a total of the same indicator, not its value.
             let (ss, _) = doc.sentence(cand.start);
-            if let Some(total) = mapped.iter().rev().find(|m| m.indicator == claim.indicator && m.value.start >= ss && m.value.end <= cand.start)
+            if let Some(total) =
+                mapped.iter().rev().find(|m| m.indicator == claim.indicator && m.value.start >= ss && m.value.end <= cand.start)
                 && doc.norm_str(total.value.end, cand.start).contains("其中")
             {
                 let detail = format!("a part (其中…) of the total {:?} of {} stated before it", total.value.text, ind.code);
@@ -429,7 +432,8 @@ fn context_reason(doc: &Doc, cand: &Candidate, plan_start: Option<usize>, year: 
 }
 
 /// Words that make the number after them a rule of frequency.
-const SCHEDULE_WORDS: &[&str] = &["每季度", "每月", "每周", "每年", "每半年", "每学期", "每两月", "每两个月", "每天", "每日", "每星期", "每旬"];
+const SCHEDULE_WORDS: &[&str] =
+    &["每季度", "每月", "每周", "每年", "每半年", "每学期", "每两月", "每两个月", "每天", "每日", "每星期", "每旬"];
 
 /// A value that cannot be right for its indicator's measure.
 pub(crate) fn out_of_range(measure: Measure, iv: &Interval) -> Option<&'static str> {

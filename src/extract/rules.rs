@@ -232,7 +232,9 @@ impl Rules {
     /// them cannot fail.
     pub fn default_rules() -> Self {
         #[allow(clippy::expect_used)]
-        Self::from_toml_str(DEFAULT_RULES_TOML, "<bundled>").expect("the bundled rules are valid (tested)").with_lexicon(Lexicon::default_lexicon())
+        Self::from_toml_str(DEFAULT_RULES_TOML, "<bundled>")
+            .expect("the bundled rules are valid (tested)")
+            .with_lexicon(Lexicon::default_lexicon())
     }
 
     /// Parses rules from TOML text; `origin` names the file in errors.

@@ -575,8 +575,10 @@ fn scan_number(doc: &Doc, i: usize, chinese: bool, slogans: &[(usize, usize)]) -
             && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
             && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
         {
-            let tail: String = doc.norm[core_end..(core_end + 10).min(n)].iter().take_while(|c| is_cjk(**c) || **c == '”' || **c == '"').collect();
-            if ["日", "周", "节", "宣传月", "晚会", "期间", "前后"].iter().any(|w| tail.contains(w)) || matches!(prev, Some('“' | '"')) {
+            let tail: String =
+                doc.norm[core_end..(core_end + 10).min(n)].iter().take_while(|c| is_cjk(**c) || **c == '”' || **c == '"').collect();
+            if ["日", "周", "节", "宣传月", "晚会", "期间", "前后"].iter().any(|w| tail.contains(w)) || matches!(prev, Some('“' | '"'))
+            {
                 cand.kind = skip(SkipReason::Date, "a month and day written as a decimal (12.4, 6.26), not a quantity");
                 return cand;
             }

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ReportFormat;
 use super::pipeline::out_of_range;
 use crate::error::{Error, Location, Result};
-use super::ReportFormat;
 use crate::model::{Catalogue, Interval, Measure};
 
 /// Why a number was not mapped to an indicator.
@@ -201,7 +201,10 @@ impl Extraction {
     pub fn accept(&mut self, start: usize, indicator: Option<&str>, catalogue: &Catalogue) -> Result<&ExtractedValue> {
         let here = Location::file(self.source.clone().unwrap_or_else(|| "<text>".into()));
         let Some(k) = self.unmatched.iter().position(|u| u.start == start) else {
-            return Err(Error::input(here, format!("no unmatched number starts at character {start}; see the `start` column of `unmatched`")));
+            return Err(Error::input(
+                here,
+                format!("no unmatched number starts at character {start}; see the `start` column of `unmatched`"),
+            ));
         };
         let u = &self.unmatched[k];
         let code = match indicator.map(str::to_string).or_else(|| u.indicator.clone()) {
@@ -258,7 +261,8 @@ impl Extraction {
     /// with its measure word. Review the triggers before use: a long lead is specific, a short
     /// one may catch other numbers.
     pub fn accepted_rules_toml(&self) -> String {
-        let mut out = String::from("# Rules learnt from accepted values (fazhi Extraction::accept). Review the triggers.\nversion = \"accepted\"\n");
+        let mut out =
+            String::from("# Rules learnt from accepted values (fazhi Extraction::accept). Review the triggers.\nversion = \"accepted\"\n");
         for (k, v) in self.values.iter().filter(|v| v.rule == ACCEPTED_RULE).enumerate() {
             let trigger: String = v.matched.chars().rev().take_while(|c| !c.is_ascii_digit() && !matches!(c, '，' | '、' | ' ')).collect();
             let trigger: String = trigger.chars().rev().collect();

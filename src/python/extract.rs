@@ -118,7 +118,10 @@ impl PyExtraction {
     fn accept(&self, py: Python<'_>, start: usize, indicator: Option<String>, report: usize) -> PyResult<PyExtraction> {
         let (inner, catalogue) = (self.inner.clone(), self.catalogue.clone());
         if report >= inner.reports.len() {
-            return Err(errors::ArgumentError::new_err(format!("report {report} does not exist; this extraction has {}", inner.reports.len())));
+            return Err(errors::ArgumentError::new_err(format!(
+                "report {report} does not exist; this extraction has {}",
+                inner.reports.len()
+            )));
         }
         let done = run(py, move || {
             let mut all = inner.as_ref().clone();
@@ -206,9 +209,9 @@ pub fn extract(
 ) -> PyResult<PyExtraction> {
     let catalogue = Arc::new(catalogue_arg(py, catalogue)?);
     let options = ExtractOptions { unit, year, min_confidence, encoding, use_lexicon, ..ExtractOptions::default() };
-    let path: PathBuf = source
-        .extract()
-        .map_err(|_| errors::ArgumentError::new_err("source must be a path to a report or a folder; for report text use fazhi.extract_text(text)"))?;
+    let path: PathBuf = source.extract().map_err(|_| {
+        errors::ArgumentError::new_err("source must be a path to a report or a folder; for report text use fazhi.extract_text(text)")
+    })?;
     if !path.exists() {
         let shown = path.display().to_string();
         let hint = if shown.contains('\n') || shown.chars().count() > 200 || shown.contains("法治") {
