@@ -616,6 +616,12 @@ proptest! {
         Just("近".to_string()), Just("〔".to_string()), Just("〕".to_string()), Just("·".to_string()), Just("年".to_string()),
         Just("月".to_string()), Just("XX".to_string()), Just("均为".to_string()), Just("参考率".to_string()), Just("法宣在线".to_string()),
         Just("1,0".to_string()), Just(".".to_string()), Just("餘".to_string()), Just("１".to_string()), Just("（".to_string()),
+        // The lexicon's constructs: objects, verbs, scope, breakdowns, titles, zeros, table cells.
+        Just("排查矛盾纠纷".to_string()), Just("成功化解".to_string()), Just("其中".to_string()), Just("《".to_string()),
+        Just("》".to_string()), Just("平均每村".to_string()), Just("法律明白人".to_string()), Just("未发生越级上访".to_string()),
+        Just("累计达到".to_string()), Just("万余人次".to_string()), Just(" 份 ".to_string()), Just("（件）".to_string()),
+        Just("｜".to_string()), Just("点".to_string()), Just("每季度".to_string()), Just("活动".to_string()), Just("批".to_string()),
+        Just("已计入".to_string()), Just("力争".to_string()), Just("无".to_string()), Just("覆盖群众".to_string()),
         "[0-9]{1,6}".prop_map(|s| s), "\\PC{1,3}".prop_map(|s| s),
     ], 0..60)) {
         check_any(&parts.concat());
