@@ -70,7 +70,7 @@ fn scorecard_workbook_has_every_sheet_and_the_ranking() {
     assert_eq!(body[0][2], first_code);
     // The methodology sheet records the catalogue version.
     let method = book.worksheet_range("方法说明").unwrap();
-    assert!(method.rows().any(|r| r.len() >= 2 && text(&r[0]) == "catalogue_version" && text(&r[1]) == "2024.1"));
+    assert!(method.rows().any(|r| r.len() >= 2 && text(&r[0]) == "catalogue_version" && text(&r[1]) == "2025.1"));
     // English labels on request.
     let en = dir.path().join("en.xlsx");
     Scorecard { lang: Lang::En, ..Scorecard::new(&scores) }.write_xlsx(&en).unwrap();

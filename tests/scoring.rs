@@ -431,3 +431,39 @@ proptest! {
         prop_assert_eq!(&a, &run(&rows, 2));
     }
 }
+
+/// docs/catalogue-migration.md: a panel that uses only 2024.1 codes validates and scores the same
+/// under catalogue 2025.1 as under the frozen 2024.1 file: the 40 added indicators have no data, so
+/// they change no score, rank, coverage or `.excluded` row (only the panel summary's coverage,
+/// which is relative to the catalogue's size).
+#[test]
+fn panels_with_2024_1_codes_score_the_same_under_2025_1() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let old = Catalogue::read(format!("{root}/datasets/catalogue-2024.1.toml")).unwrap();
+    let new = Catalogue::default_catalogue();
+    assert_eq!((old.version.as_str(), new.version.as_str()), ("2024.1", "2025.1"));
+    let text = std::fs::read_to_string(format!("{root}/datasets/demo/panel.csv")).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.split(',').nth(2).is_some_and(|code| old.indicator(code).is_some()))
+        .map(|(_, l)| l)
+        .collect();
+    assert_eq!(kept.len() - 1, 2621, "the 2024.1 cells of the demo (datasets/README.md)");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("panel_2024_1_codes.csv");
+    std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+    let units = || Some(Units::read(format!("{root}/datasets/demo/units.csv"), None).unwrap());
+    let a = Panel::read(&path, old, units(), &PanelOptions::default()).unwrap();
+    let b = Panel::read(&path, new, units(), &PanelOptions::default()).unwrap();
+    assert!(a.rejections().is_empty() && b.rejections().is_empty());
+    assert!(a.frame().equals_missing(b.frame()));
+    let (sa, sb) = (score(&a, &ScoreOptions::default()).unwrap(), score(&b, &ScoreOptions::default()).unwrap());
+    assert!(sa.composite().unwrap().equals_missing(&sb.composite().unwrap()));
+    assert!(sa.dimensions().unwrap().equals_missing(&sb.dimensions().unwrap()));
+    let c = |s: &Scores| s.contributions().unwrap().select(["unit", "year", "indicator", "normalised", "contribution"]).unwrap();
+    assert!(c(&sa).equals_missing(&c(&sb)));
+    assert!(sa.excluded().unwrap().equals_missing(&sb.excluded().unwrap()));
+    assert_eq!(sa.settings().get("catalogue_version").map(String::as_str), Some("2024.1"));
+    assert_eq!(sb.settings().get("catalogue_version").map(String::as_str), Some("2025.1"));
+}

@@ -558,7 +558,9 @@ def true_values(rng, units: list[Unit], cat: list[Indicator], streams) -> dict:
             own = r.randint(lo, hi)
             for year in YEARS:
                 mean = values[(unit.code, year, avg)]
-                values[(unit.code, year, code)] = int(round(mean * unit.villages * r.uniform(0.95, 1.05))) + own
+                values[(unit.code, year, code)] = (
+                    int(round(mean * unit.villages * r.uniform(0.95, 1.05))) + own
+                )
         # Pass 2g (2025.1): counts that cannot be below another count.
         for code, floor in AT_LEAST:
             if code in by_code and floor in by_code:

@@ -24,8 +24,8 @@ def test_panel_html_header_and_first_rows() -> None:
     panel = demo_panel()
     text = _display.panel_html(panel)
     assert text.startswith('<div class="fazhi">') and text.endswith("</div>")
-    assert "units <b>14</b>" in text and "years <b>2020–2024</b>" in text and "coverage <b>93.6%</b>" in text
-    assert "rejected <b>0 of 2621 input rows</b>" in text
+    assert "units <b>14</b>" in text and "years <b>2020–2024</b>" in text and "coverage <b>93.8%</b>" in text
+    assert "rejected <b>0 of 5255 input rows</b>" in text
     rows = _body_rows(text)
     assert len(rows) == _display.ROWS
     assert _first_cells(text) == panel.frame["unit"].head(_display.ROWS).to_list()

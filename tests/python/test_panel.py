@@ -33,6 +33,7 @@ def test_default_catalogue_covers_the_seed() -> None:
         "best",
         "weight",
         "seed_quote",
+        "phrasing",
     } <= set(frame.columns)
     assert cat.dimensions.height == 8
     assert frame["weight"].unique().to_list() == [1.0]
@@ -43,12 +44,29 @@ def test_default_catalogue_covers_the_seed() -> None:
 def test_catalogue_round_trips_through_a_user_file(tmp_path: Path) -> None:
     cat = fazhi.Catalogue.default()
     path = tmp_path / "mine.toml"
-    path.write_text(cat.to_toml().replace('version = "2024.1"', 'version = "county-2025"'), encoding="utf-8")
+    path.write_text(cat.to_toml().replace('version = "2025.1"', 'version = "county-2025"'), encoding="utf-8")
     mine = fazhi.Catalogue.read(path)
     assert mine.version == "county-2025"
     assert mine.frame.equals(cat.frame)
     panel = fazhi.Panel.read(Path(fazhi.datasets_dir()) / "seed" / "sikeshu_2023.csv", catalogue=path)
     assert panel.summary()["catalogue_version"] == "county-2025"
+
+
+def test_catalogue_2024_1_still_loads_and_validates_old_panels(root: Path) -> None:
+    """docs/catalogue-migration.md: 2025.1 keeps every 2024.1 code, and the frozen 2024.1 file
+    can be pinned with Catalogue.read."""
+    new = fazhi.Catalogue.default()
+    old = fazhi.Catalogue.read(root / "datasets" / "catalogue-2024.1.toml")
+    assert (new.version, len(new), old.version, len(old)) == ("2025.1", 80, "2024.1", 40)
+    shared = [c for c in new.frame.columns if c != "phrasing"]
+    kept = new.frame.filter(pl.col("code").is_in(old.frame["code"].to_list()))
+    assert kept.select(shared).sort("code").equals(old.frame.select(shared).sort("code"))
+    assert new.frame.filter(~pl.col("code").is_in(old.frame["code"].to_list()))["phrasing"].null_count() == 0
+    seed = root / "datasets" / "seed" / "sikeshu_2023.csv"
+    a, b = fazhi.Panel.read(seed), fazhi.Panel.read(seed, catalogue=old)
+    assert a.rejected.height == b.rejected.height == 0
+    assert a.frame.equals(b.frame)
+    assert b.summary()["catalogue_version"] == "2024.1"
 
 
 def test_bad_catalogue_raises_catalogue_error_naming_file(tmp_path: Path) -> None:
@@ -238,10 +256,10 @@ def test_row_order_is_irrelevant(rnd: random.Random) -> None:
 def test_repr_and_html(root: Path) -> None:
     panel = fazhi.Panel.read(root / "tests" / "data" / "bad_rows.csv")
     text = repr(panel)
-    assert "rejected" in text and "catalogue 2024.1" in text
+    assert "rejected" in text and "catalogue 2025.1" in text
     html = panel._repr_html_()
     assert "<table>" in html and "bad_year" in html
-    assert "40 indicators" in repr(fazhi.Catalogue.default())
+    assert "80 indicators" in repr(fazhi.Catalogue.default())
 
 
 # ---------------------------------------------------------------- targets and units
