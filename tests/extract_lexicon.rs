@@ -83,7 +83,9 @@ fn schedules_are_not_counts() {
 
 #[test]
 fn plans_and_targets_are_not_results() {
-    let x = extract("全年举办法治讲座6场。计划开展法治讲座8场。力争明年培育法律明白人，总数突破200名。\n下一步工作打算\n全年发放宣传资料5000份。");
+    let x = extract(
+        "全年举办法治讲座6场。计划开展法治讲座8场。力争明年培育法律明白人，总数突破200名。\n下一步工作打算\n全年发放宣传资料5000份。",
+    );
     assert_eq!(pairs(&x), set(&[("PUB_LECTURES", "6场")]));
     for t in ["8场", "5000份"] {
         assert_eq!(reason_of(&x, t), Some(SkipReason::Planned), "{t}: {:?}", x.unmatched);
@@ -124,7 +126,9 @@ fn zeros_in_words() {
 
 #[test]
 fn page_furniture_is_not_data() {
-    let x = extract("索引号：11520000-2024-00012 发布时间：2024-03-01 访问量:1234\n合成样镇2023年法治政府建设工作报告\n全年调解矛盾纠纷56件。\n【打印】【关闭】浏览次数：5678");
+    let x = extract(
+        "索引号：11520000-2024-00012 发布时间：2024-03-01 访问量:1234\n合成样镇2023年法治政府建设工作报告\n全年调解矛盾纠纷56件。\n【打印】【关闭】浏览次数：5678",
+    );
     assert_eq!(pairs(&x), set(&[("DISP_DISPUTES_MEDIATED", "56件")]));
     assert!(x.unmatched.iter().any(|u| u.text.contains("1234")));
 }

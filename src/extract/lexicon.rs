@@ -571,14 +571,37 @@ impl Matcher {
         let whole_sentence: Vec<&Found> = range(sentence.0, sentence.1).iter().filter(|f| f.start >= sentence.0).collect();
         let per_village = own.iter().any(|f| self.uses(f).iter().any(|u| u.1 == Role::PerVillage));
 
-        let mut claims: Vec<Claim> = Vec::new();
-        for (e, entry) in self.entries.iter().enumerate() {
-            let e32 = e as u32;
-            let has = |f: &&Found, role: Role| self.uses(f).iter().any(|u| u.0 == e32 && u.1 == role);
-            if whole_clause.iter().any(|f| has(f, Role::Exclude)) || whole_sentence.iter().any(|f| has(f, Role::ExcludeSentence)) {
-                continue;
+        // Only entries with an object phrase near the number can claim it; their exclusions and
+        // requirements are gathered in one pass over the clause and the sentence.
+        let mut candidates: Vec<u32> = Vec::new();
+        for f in own.iter().chain(&after).chain(&earlier) {
+            for &(e, role) in self.uses(f) {
+                if role == Role::Object && e != u32::MAX && !candidates.contains(&e) {
+                    candidates.push(e);
+                }
             }
-            if entry.has_require && !whole_sentence.iter().any(|f| has(f, Role::Require)) {
+        }
+        let mut blocked: Vec<u32> = Vec::new();
+        let mut required: Vec<u32> = Vec::new();
+        for f in &whole_clause {
+            blocked.extend(self.uses(f).iter().filter(|u| u.1 == Role::Exclude).map(|u| u.0));
+        }
+        for f in &whole_sentence {
+            for &(e, role) in self.uses(f) {
+                match role {
+                    Role::ExcludeSentence => blocked.push(e),
+                    Role::Require => required.push(e),
+                    _ => {}
+                }
+            }
+        }
+        candidates.sort_unstable();
+        let mut claims: Vec<Claim> = Vec::new();
+        for e32 in candidates {
+            let e = e32 as usize;
+            let entry = &self.entries[e];
+            let has = |f: &&Found, role: Role| self.uses(f).iter().any(|u| u.0 == e32 && u.1 == role);
+            if blocked.contains(&e32) || (entry.has_require && !required.contains(&e32)) {
                 continue;
             }
             if entry.per_village != per_village {

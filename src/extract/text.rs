@@ -14,17 +14,35 @@ pub(crate) fn normalize_str(s: &str) -> String {
     s.chars().map(normalize_char).collect()
 }
 
-/// A document as characters, written and normalised.
+/// A document as characters, written and normalised, with its sentence and clause breaks.
 pub(crate) struct Doc {
     pub orig: Vec<char>,
     pub norm: Vec<char>,
+    /// Positions of sentence breaks and of clause breaks, ascending: sentences and clauses are
+    /// found by binary search, not by walking the text (a long line without breaks would make
+    /// every lookup linear).
+    sentence_breaks: Vec<usize>,
+    clause_breaks: Vec<usize>,
 }
 
 impl Doc {
     pub fn new(text: &str) -> Self {
         let orig: Vec<char> = text.chars().collect();
         let norm = orig.iter().map(|c| normalize_char(*c)).collect();
-        Self { orig, norm }
+        let mut doc = Self { orig, norm, sentence_breaks: Vec::new(), clause_breaks: Vec::new() };
+        doc.sentence_breaks = (0..doc.len()).filter(|&i| doc.is_sentence_break(i)).collect();
+        doc.clause_breaks = (0..doc.len()).filter(|&i| doc.is_clause_break(i)).collect();
+        doc
+    }
+
+    /// The span between the breaks around `i`: from after the last break before `i` to the
+    /// first break at or after `i`.
+    fn span(&self, breaks: &[usize], i: usize) -> (usize, usize) {
+        let i = i.min(self.len());
+        let k = breaks.partition_point(|b| *b < i);
+        let s = if k > 0 { breaks[k - 1] + 1 } else { 0 };
+        let e = breaks.get(k).copied().unwrap_or(self.len());
+        (s, e)
     }
 
     pub fn len(&self) -> usize {
@@ -68,28 +86,12 @@ impl Doc {
 
     /// The sentence `[start, end)` around position `i` (breaks excluded).
     pub fn sentence(&self, i: usize) -> (usize, usize) {
-        let mut s = i.min(self.len());
-        while s > 0 && !self.is_sentence_break(s - 1) {
-            s -= 1;
-        }
-        let mut e = i.min(self.len());
-        while e < self.len() && !self.is_sentence_break(e) {
-            e += 1;
-        }
-        (s, e)
+        self.span(&self.sentence_breaks, i)
     }
 
     /// The clause `[start, end)` around position `i`.
     pub fn clause(&self, i: usize) -> (usize, usize) {
-        let mut s = i.min(self.len());
-        while s > 0 && !self.is_clause_break(s - 1) {
-            s -= 1;
-        }
-        let mut e = i.min(self.len());
-        while e < self.len() && !self.is_clause_break(e) {
-            e += 1;
-        }
-        (s, e)
+        self.span(&self.clause_breaks, i)
     }
 
     /// The written sentence around `i`, trimmed of surrounding white space: the quote of a value.
