@@ -81,7 +81,10 @@ def read_gold(txt: Path) -> tuple[str, list[Gold]]:
             if kind not in KINDS:
                 raise SystemExit(f"{where}: kind {kind!r} is not one of {sorted(KINDS)}")
             if text.count(anchor) != 1:
-                raise SystemExit(f"{where}: anchor {anchor!r} occurs {text.count(anchor)} times in {txt.name}; it must occur once")
+                raise SystemExit(
+                    f"{where}: anchor {anchor!r} occurs {text.count(anchor)} times in {txt.name}; "
+                    "it must occur once"
+                )
             if t not in anchor:
                 raise SystemExit(f"{where}: text {t!r} is not inside its anchor {anchor!r}")
             start = text.index(anchor) + anchor.index(t)
@@ -124,7 +127,13 @@ def evaluate(folder: Path, show_errors: bool, catalogue: fazhi.Catalogue | None)
             if v["indicator"] in seed_codes:
                 seed.mapped += 1
             hit = [g for g in gold if overlaps(v["start"], v["end"], g.start, g.end)]
-            good = [g for g in hit if g.kind == "quantity" and g.indicator == v["indicator"] and norm(g.value) == norm(v["value"])]
+            good = [
+                g
+                for g in hit
+                if g.kind == "quantity"
+                and g.indicator == v["indicator"]
+                and norm(g.value) == norm(v["value"])
+            ]
             if good:
                 total.correct += 1
                 fam.correct += 1
@@ -137,7 +146,10 @@ def evaluate(folder: Path, show_errors: bool, catalogue: fazhi.Catalogue | None)
                 why = "a number the gold does not list"
             else:
                 why = "; ".join(f"gold {g.kind} {g.indicator or '-'} {g.value!r}" for g in hit)
-            total.errors.append(f"WRONG  {txt.name}: {v['indicator']} = {v['value']!r} ({v['rule']}: {v['matched']}) — {why} | {v['quote'][:60]}")
+            total.errors.append(
+                f"WRONG  {txt.name}: {v['indicator']} = {v['value']!r} ({v['rule']}: {v['matched']}) — {why}"
+                f" | {v['quote'][:60]}"
+            )
         for g in quantities:
             total.quantities += 1
             fam = by_family[family(g.indicator)]
@@ -148,7 +160,10 @@ def evaluate(folder: Path, show_errors: bool, catalogue: fazhi.Catalogue | None)
                 total.surfaced += 1
                 fam.surfaced += 1
             else:
-                total.errors.append(f"LOST   {txt.name}: {g.text!r} ({g.indicator or 'no code'}) is in neither values nor unmatched")
+                total.errors.append(
+                    f"LOST   {txt.name}: {g.text!r} ({g.indicator or 'no code'}) "
+                    "is in neither values nor unmatched"
+                )
             if not g.indicator:
                 continue
             ok = any(v["indicator"] == g.indicator and norm(v["value"]) == norm(g.value) for v in found)
@@ -163,7 +178,13 @@ def evaluate(folder: Path, show_errors: bool, catalogue: fazhi.Catalogue | None)
                     seed.coded_found += 1
             else:
                 um = [u for u in unmatched if overlaps(u["start"], u["end"], g.start, g.end)]
-                why = ", ".join(f"{u['reason']}{'→' + u['indicator'] if u['indicator'] else ''} after {u['lead']!r}" for u in um) or "mapped elsewhere"
+                why = (
+                    ", ".join(
+                        f"{u['reason']}{'→' + u['indicator'] if u['indicator'] else ''} after {u['lead']!r}"
+                        for u in um
+                    )
+                    or "mapped elsewhere"
+                )
                 total.errors.append(f"MISSED {txt.name}: {g.indicator} = {g.text!r} ({why})")
     report = {
         "files": len(files),
@@ -177,7 +198,11 @@ def evaluate(folder: Path, show_errors: bool, catalogue: fazhi.Catalogue | None)
         "gold_quantities": total.quantities,
         "gold_coded": total.coded,
         "distractors_mapped": distractors_mapped,
-        "seed_indicators": {"precision": ratio(seed.correct, seed.mapped), "recall": ratio(seed.coded_found, seed.coded), "gold": seed.coded},
+        "seed_indicators": {
+            "precision": ratio(seed.correct, seed.mapped),
+            "recall": ratio(seed.coded_found, seed.coded),
+            "gold": seed.coded,
+        },
         "families": {
             k: {
                 "precision": ratio(t.correct, t.mapped),
@@ -203,7 +228,12 @@ def fmt(x: float | None) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--set", type=Path, default=DEFAULT_SET, help="folder of NAME.txt + NAME.gold.csv (default: the synthetic test set)")
+    ap.add_argument(
+        "--set",
+        type=Path,
+        default=DEFAULT_SET,
+        help="folder of NAME.txt + NAME.gold.csv (default: the synthetic test set)",
+    )
     ap.add_argument("--errors", action="store_true", help="list every wrong, missed and lost figure")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     ap.add_argument("--catalogue", type=Path, help="a catalogue .toml (default: the bundled one)")
@@ -213,14 +243,23 @@ def main() -> int:
     if args.json:
         print(json.dumps(r, ensure_ascii=False, indent=2))
         return 0
-    print(f"set: {args.set} ({r['files']} reports, {r['characters']} characters, {r['gold_quantities']} gold quantities, {r['gold_coded']} with a code)")
-    print(f"precision {fmt(r['precision'])}  recall {fmt(r['recall'])}  recall (all quantities) {fmt(r['recall_all'])}  surfaced {fmt(r['surfaced'])}")
+    print(
+        f"set: {args.set} ({r['files']} reports, {r['characters']} characters, "
+        f"{r['gold_quantities']} gold quantities, {r['gold_coded']} with a code)"
+    )
+    print(
+        f"precision {fmt(r['precision'])}  recall {fmt(r['recall'])}  "
+        f"recall (all quantities) {fmt(r['recall_all'])}  surfaced {fmt(r['surfaced'])}"
+    )
     print(f"mapped {r['mapped']}, correct {r['correct']}, distractors mapped {r['distractors_mapped']}")
     s = r["seed_indicators"]
     print(f"seed indicators ({s['gold']} gold): precision {fmt(s['precision'])}  recall {fmt(s['recall'])}")
     print(f"\n{'family':<10} {'gold':>5} {'mapped':>6} {'precision':>9} {'recall':>7} {'surfaced':>8}")
     for k, f in r["families"].items():
-        print(f"{k:<10} {f['gold']:>5} {f['mapped']:>6} {fmt(f['precision']):>9} {fmt(f['recall']):>7} {fmt(f['surfaced']):>8}")
+        print(
+            f"{k:<10} {f['gold']:>5} {f['mapped']:>6} {fmt(f['precision']):>9} "
+            f"{fmt(f['recall']):>7} {fmt(f['surfaced']):>8}"
+        )
     for e in r["errors"]:
         print(e)
     return 0

@@ -19,7 +19,7 @@ impl Extraction {
     }
 
     /// The numbers not mapped, one row each. Columns: `source`, `unit`, `year`, `text`, `start`,
-    /// `end`, `reason` ([`SkipReason::as_str`]), `indicator`, `detail`, `context`.
+    /// `end`, `reason` ([`SkipReason::as_str`](super::SkipReason::as_str)), `indicator`, `detail`, `context`.
     pub fn unmatched_frame(&self) -> Result<DataFrame> {
         unmatched_frame(std::slice::from_ref(self))
     }

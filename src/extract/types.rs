@@ -60,7 +60,7 @@ pub enum SkipReason {
     /// The indicator has different values in different sentences; the less certain one (or,
     /// when equally certain, all of them) is withheld.
     Conflict,
-    /// The match's confidence is below [`ExtractOptions::min_confidence`].
+    /// The match's confidence is below [`ExtractOptions::min_confidence`](super::ExtractOptions::min_confidence).
     LowConfidence,
 }
 
@@ -148,7 +148,7 @@ pub struct Unmatched {
 /// What one report yields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
-    /// The file read (`None` for [`extract_text`]).
+    /// The file read (`None` for [`extract_text`](super::extract_text)).
     pub source: Option<String>,
     pub format: Option<ReportFormat>,
     /// The text encoding of a text or HTML file.

@@ -74,7 +74,9 @@ def test_accept_a_candidate_and_learn_a_rule(tmp_path: Path) -> None:
         y.accept(row["start"], "PUB_LECTURES")
     rules = tmp_path / "accepted.toml"
     rules.write_text(y.accepted_rules(), encoding="utf-8")
-    nxt = fazhi.extract_text("合成样镇2024年法治政府建设工作报告\n组织志愿者走村入户开展敲门行动52次。", rules=rules)
+    nxt = fazhi.extract_text(
+        "合成样镇2024年法治政府建设工作报告\n组织志愿者走村入户开展敲门行动52次。", rules=rules
+    )
     assert nxt.values.select("indicator", "value").rows() == [("PUB_LECTURES", "52次")]
 
 
@@ -83,7 +85,9 @@ def test_extraction_quality_on_the_synthetic_set(root: Path) -> None:
     import importlib.util
     import sys
 
-    spec = importlib.util.spec_from_file_location("extraction_quality", root / "benches" / "python" / "extraction_quality.py")
+    spec = importlib.util.spec_from_file_location(
+        "extraction_quality", root / "benches" / "python" / "extraction_quality.py"
+    )
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod  # dataclasses look their module up while the file runs
