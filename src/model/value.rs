@@ -535,12 +535,13 @@ impl Parser {
                     break;
                 }
             }
-            let mut x: f64 = s.parse().ok()?;
-            // 1.2万, 3千
+            // 1.2万, 3千: the multiplier shifts the decimal point (1.11万 is 11100, not 11100.000000000002).
+            let mut exp = 0;
             if let Some(mult) = self.peek().and_then(chinese_unit).filter(|m| *m >= 1000) {
                 self.pos += 1;
-                x *= mult as f64;
+                exp = mult.ilog10();
             }
+            let x: f64 = format!("{s}e{exp}").parse().ok()?;
             return Some(if negative { -x } else { x });
         }
         self.pos = start;
@@ -643,6 +644,8 @@ mod tests {
         assert_eq!(iv("1,060").point, 1060.0);
         assert_eq!(iv(" 40 课时 ").point, 40.0);
         assert_eq!(iv("1.2万").point, 12000.0);
+        assert_eq!(iv("1.11万元").point, 11100.0);
+        assert_eq!(iv("2.5万份").point, 25000.0);
         assert_eq!(iv("-3").point, -3.0);
         assert_eq!(parse_value("180人次").unwrap().measure_word.as_deref(), Some("人次"));
     }
