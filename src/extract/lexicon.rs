@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use super::text::{Doc, normalize_str};
@@ -301,6 +301,29 @@ pub(crate) struct Reading {
     pub measure_mismatch: Option<usize>,
 }
 
+/// What a matcher is built from: compared field by field (a memcmp, cheaper than hashing) to
+/// find a built matcher again.
+struct CacheKey {
+    indicators: Vec<(String, String, Vec<String>, Measure, String)>,
+    lexicon: Lexicon,
+}
+
+impl CacheKey {
+    fn of(catalogue: &Catalogue, lexicon: &Lexicon) -> Self {
+        let indicators =
+            catalogue.indicators.iter().map(|i| (i.code.clone(), i.name_zh.clone(), i.aliases.clone(), i.measure, i.unit_word.clone())).collect();
+        Self { indicators, lexicon: lexicon.clone() }
+    }
+
+    fn matches(&self, catalogue: &Catalogue, lexicon: &Lexicon) -> bool {
+        self.lexicon == *lexicon
+            && self.indicators.len() == catalogue.indicators.len()
+            && self.indicators.iter().zip(&catalogue.indicators).all(|((code, name, aliases, measure, unit), i)| {
+                *code == i.code && *name == i.name_zh && *aliases == i.aliases && *measure == i.measure && *unit == i.unit_word
+            })
+    }
+}
+
 /// The catalogue name of an indicator, less the ending that names what is counted.
 fn name_phrase(name: &str, measure: Measure) -> Option<String> {
     let mut s = normalize_str(name).replace(['“', '”', '"', '《', '》'], "");
@@ -328,20 +351,9 @@ impl Matcher {
     /// per report. The key is a hash of everything the matcher is built from, so an edited
     /// catalogue or lexicon gets its own.
     pub fn shared(catalogue: &Catalogue, lexicon: &Lexicon) -> Result<Arc<Self>> {
-        use std::hash::{Hash, Hasher};
-        static CACHE: Mutex<Vec<(u64, Arc<Matcher>)>> = Mutex::new(Vec::new());
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for i in &catalogue.indicators {
-            (&i.code, &i.name_zh, &i.aliases, i.measure.as_str(), &i.unit_word).hash(&mut h);
-        }
-        lexicon.origin.hash(&mut h);
-        for e in &lexicon.entries {
-            (&e.indicator, &e.objects, &e.actions, e.need_action, &e.measure_words, &e.exclude, &e.exclude_sentence).hash(&mut h);
-            (&e.require, &e.scope, e.zero).hash(&mut h);
-        }
-        let key = h.finish();
+        static CACHE: Mutex<Vec<(CacheKey, Arc<Matcher>)>> = Mutex::new(Vec::new());
         if let Ok(cache) = CACHE.lock()
-            && let Some((_, m)) = cache.iter().find(|(k, _)| *k == key)
+            && let Some((_, m)) = cache.iter().find(|(k, _)| k.matches(catalogue, lexicon))
         {
             return Ok(m.clone());
         }
@@ -350,7 +362,7 @@ impl Matcher {
             if cache.len() >= 8 {
                 cache.remove(0);
             }
-            cache.push((key, m.clone()));
+            cache.push((CacheKey::of(catalogue, lexicon), m.clone()));
         }
         Ok(m)
     }
@@ -461,8 +473,10 @@ impl Matcher {
             None
         } else {
             Some(
+                // A DFA: built once per process (see `shared`), the fastest to search.
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&words)
                     .map_err(|e| Error::input(Location::file(&lexicon.origin), format!("the lexicon's phrases cannot be compiled: {e}")))?,
             )

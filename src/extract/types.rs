@@ -273,14 +273,15 @@ impl Extraction {
             if measure.is_empty() {
                 continue;
             }
+            // TOML string literals written by the toml crate: any lead text stays a valid file.
+            let lit = |x: &str| toml::Value::String(x.to_string()).to_string();
             out.push_str(&format!(
-                "\n[[rules]]\nid = \"accepted_{}_{}\"\nindicator = {:?}\nbefore = [{:?}]\nmeasure_words = [{:?}]\nwindow = 4\n# from: {}\n",
-                v.indicator.to_lowercase(),
-                k + 1,
-                v.indicator,
-                trigger,
-                measure,
-                v.quote.replace('\n', " ")
+                "\n[[rules]]\nid = {}\nindicator = {}\nbefore = [{}]\nmeasure_words = [{}]\nwindow = 4\n# from: {}\n",
+                lit(&format!("accepted_{}_{}", v.indicator.to_lowercase(), k + 1)),
+                lit(&v.indicator),
+                lit(&trigger),
+                lit(&measure),
+                v.quote.replace(['\n', '\r'], " ")
             ));
         }
         out
