@@ -29,11 +29,9 @@ struct Claim {
 /// the same measure word there: a breakdown of a total into parts.
 fn in_breakdown(doc: &Doc, cand: &Candidate, numbers: &[(usize, Option<String>)]) -> bool {
     let (ss, se) = doc.sentence(cand.start);
-    let lead = doc.norm_str(ss, cand.start);
-    let Some(k) = lead.rfind("其中") else {
+    let Some(from) = (ss..cand.start.saturating_sub(1)).rev().find(|&i| doc.norm[i] == '其' && doc.norm[i + 1] == '中') else {
         return false;
     };
-    let from = ss + lead[..k].chars().count();
     let measure = cand.measure_key();
     numbers.iter().filter(|(s, m)| *s > from && *s < se && *m == measure).count() >= 2
 }
@@ -288,7 +286,7 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
             let (ss, _) = doc.sentence(cand.start);
             if let Some(total) =
                 mapped.iter().rev().find(|m| m.indicator == claim.indicator && m.value.start >= ss && m.value.end <= cand.start)
-                && doc.norm_str(total.value.end, cand.start).contains("其中")
+                && doc.has(total.value.end, cand.start, "其中")
             {
                 let detail = format!("a part (其中…) of the total {:?} of {} stated before it", total.value.text, ind.code);
                 unmatched.push(unmatched_of(cand, SkipReason::Part, detail, code));
@@ -382,27 +380,27 @@ fn context_reason(doc: &Doc, cand: &Candidate, plan_start: Option<usize>, year: 
         return Some(SkipReason::Planned);
     }
     let (cs, ce) = doc.clause(cand.start);
-    let clause = doc.norm_str(cs, ce);
     let (ss, _) = doc.sentence(cand.start);
-    let lead = doc.norm_str(ss, cand.start);
+    let in_clause = |w: &&str| doc.has(cs, ce, w);
+    let in_lead = |w: &&str| doc.has(ss, cand.start, w);
     // A figure already counted elsewhere (已计入上表) is not a new value.
-    let tail = doc.norm_str(cand.end, (cand.end + 8).min(ce.max(cand.end)));
-    if ["已计入", "已含", "已统计在", "含在"].iter().any(|w| tail.contains(w)) {
+    let tail_end = (cand.end + 8).min(ce.max(cand.end));
+    if ["已计入", "已含", "已统计在", "含在"].iter().any(|w| doc.has(cand.end, tail_end, w)) {
         return Some(SkipReason::Duplicate);
     }
-    if PLAN_WORDS.iter().any(|w| clause.contains(w)) {
+    if PLAN_WORDS.iter().any(in_clause) {
         return Some(SkipReason::Planned);
     }
     // A strong plan word earlier in the sentence governs the clauses after it (力争…，…突破160名).
-    if ["力争", "争取", "预计"].iter().any(|w| lead.contains(w)) {
+    if ["力争", "争取", "预计"].iter().any(in_lead) {
         return Some(SkipReason::Planned);
     }
-    if OTHER_YEAR_WORDS.iter().any(|w| clause.contains(w)) {
+    if OTHER_YEAR_WORDS.iter().any(in_clause) {
         return Some(SkipReason::OtherYear);
     }
     // Several years at once: “十四五”期间…累计, 五年来.
-    if (["十四五", "十三五"].iter().any(|w| lead.contains(w)) && ["期间", "以来"].iter().any(|w| lead.contains(w)))
-        || ["五年来", "三年来", "两年来", "多年来"].iter().any(|w| lead.contains(w))
+    if (["十四五", "十三五"].iter().any(in_lead) && ["期间", "以来"].iter().any(in_lead))
+        || ["五年来", "三年来", "两年来", "多年来"].iter().any(in_lead)
     {
         return Some(SkipReason::OtherYear);
     }
@@ -421,11 +419,11 @@ fn context_reason(doc: &Doc, cand: &Candidate, plan_start: Option<usize>, year: 
             k += 1;
         }
     }
-    if CHANGE_WORDS.iter().any(|w| doc.ends_with(cand.start, w)) || doc.norm_str(cs, cand.start).contains("新增") {
+    if CHANGE_WORDS.iter().any(|w| doc.ends_with(cand.start, w)) || doc.has(cs, cand.start, "新增") {
         return Some(SkipReason::Change);
     }
-    let near = doc.norm_str(cand.start.saturating_sub(10).max(cs), cand.start);
-    if SCHEDULE_WORDS.iter().any(|w| near.contains(w)) {
+    let near = cand.start.saturating_sub(10).max(cs);
+    if SCHEDULE_WORDS.iter().any(|w| doc.has(near, cand.start, w)) {
         return Some(SkipReason::Schedule);
     }
     None

@@ -100,6 +100,17 @@ impl Doc {
         self.orig_str(s, e).trim().to_string()
     }
 
+    /// True when `word` stands within `[lo, hi)` of the normalised text (no allocation).
+    pub fn has(&self, lo: usize, hi: usize, word: &str) -> bool {
+        let hi = hi.min(self.len());
+        let n = word.chars().count();
+        let Some(first) = word.chars().next() else { return false };
+        if hi < lo + n {
+            return false;
+        }
+        (lo..=hi - n).any(|s| self.norm[s] == first && self.norm[s..s + n].iter().copied().eq(word.chars()))
+    }
+
     /// True when `[start, end)` of the normalised text equals `word`.
     pub fn norm_eq(&self, start: usize, word: &[char]) -> bool {
         start + word.len() <= self.norm.len() && self.norm[start..start + word.len()] == *word
