@@ -228,6 +228,10 @@ impl Lexicon {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
     Object,
+    /// A catalogue name or alias (less its counting ending): an object of its indicator that,
+    /// unlike a lexicon object, never swallows the shorter objects of other entries (the name
+    /// 接待来访群众 must not hide 来访群众 from the visit batches).
+    Name,
     Action,
     Exclude,
     Require,
@@ -429,7 +433,7 @@ impl Matcher {
                 named[index] = true;
                 for n in std::iter::once(&ind.name_zh).chain(&ind.aliases) {
                     if let Some(p) = name_phrase(n, ind.measure) {
-                        add(&p, e, Role::Object, &mut words, &mut phrases);
+                        add(&p, e, Role::Name, &mut words, &mut phrases);
                     }
                 }
             }
@@ -563,6 +567,7 @@ impl Matcher {
             &ix.found[a..b.max(a)]
         };
         let is_object = |f: &Found| self.uses(f).iter().any(|u| u.1 == Role::Object);
+        let is_head = |f: &Found| self.uses(f).iter().any(|u| matches!(u.1, Role::Object | Role::Name));
         // A phrase inside a longer object phrase is not an object of its own (案件 in 法律援助案件).
         let subsumed = |f: &Found, all: &[&Found]| {
             all.iter().any(|g| g.start <= f.start && g.end >= f.end && g.end - g.start > f.end - f.start && is_object(g))
@@ -570,7 +575,7 @@ impl Matcher {
         let mut own: Vec<&Found> = range(lo, start).iter().filter(|f| f.start >= lo).collect();
         let mut anchor = start;
         if let Some((ps, pe)) = paired
-            && !own.iter().any(|f| is_object(f))
+            && !own.iter().any(|f| is_head(f))
         {
             own = range(ps, pe).iter().filter(|f| f.start >= ps).collect();
             anchor = pe;
@@ -590,7 +595,7 @@ impl Matcher {
         let mut candidates: Vec<u32> = Vec::new();
         for f in own.iter().chain(&after).chain(&earlier) {
             for &(e, role) in self.uses(f) {
-                if role == Role::Object && e != u32::MAX && !candidates.contains(&e) {
+                if matches!(role, Role::Object | Role::Name) && e != u32::MAX && !candidates.contains(&e) {
                     candidates.push(e);
                 }
             }
@@ -614,7 +619,9 @@ impl Matcher {
         for e32 in candidates {
             let e = e32 as usize;
             let entry = &self.entries[e];
-            let has = |f: &&Found, role: Role| self.uses(f).iter().any(|u| u.0 == e32 && u.1 == role);
+            let has = |f: &&Found, role: Role| {
+                self.uses(f).iter().any(|u| u.0 == e32 && (u.1 == role || (role == Role::Object && u.1 == Role::Name)))
+            };
             if blocked.contains(&e32) || (entry.has_require && !required.contains(&e32)) {
                 continue;
             }
@@ -728,7 +735,7 @@ impl Matcher {
             reading.taken.clear();
         }
         // The head noun: the object phrase standing nearest before the number, of any entry.
-        let head = own.iter().zip(&swallowed).filter(|(f, sw)| !**sw && is_object(f) && f.end <= anchor).map(|(f, _)| f.end).max();
+        let head = own.iter().zip(&swallowed).filter(|(f, sw)| !**sw && is_head(f) && f.end <= anchor).map(|(f, _)| f.end).max();
         if let Some(h) = head {
             for c in &mut claims {
                 if c.inherited || c.object.0 >= end {
@@ -766,7 +773,7 @@ impl Matcher {
         for (k, f) in ix.found.iter().enumerate() {
             let uses = self.uses(f);
             for &(e, role) in uses {
-                if role != Role::Object || e == u32::MAX || !self.entries[e as usize].zero {
+                if !matches!(role, Role::Object | Role::Name) || e == u32::MAX || !self.entries[e as usize].zero {
                     continue;
                 }
                 let e = e as usize;
@@ -774,13 +781,13 @@ impl Matcher {
                     continue;
                 }
                 let (cs, _) = doc.clause(f.start);
-                // A zero word just before the object (at most 3 characters between)…
+                // A zero word just before the object (at most 6 characters between: 未发生一起…)…
                 let before = ix.found[..k].iter().rev().take(64).find(|z| {
                     z.end <= f.start
-                        && f.start - z.end <= 3
+                        && f.start - z.end <= 6
                         && z.start >= cs
                         && self.uses(z).iter().any(|u| u.1 == Role::ZeroBefore)
-                        && !doc.norm[z.end..f.start].iter().any(|c| matches!(c, '，' | ',' | '、'))
+                        && !doc.norm[z.end..f.start].iter().any(|c| matches!(c, '，' | ',' | '、' | '。' | '；' | ';' | '\n' | '但' | '仍' | '的'))
                 });
                 // …or right after it (越级上访零发生).
                 let after = ix.found[k + 1..]
