@@ -551,7 +551,7 @@ impl Matcher {
         clause: (usize, usize),
         sentence: (usize, usize),
         paired: Option<(usize, usize)>,
-        marks: &[(usize, usize)],
+        counted_values: &[(usize, usize)],
     ) -> Reading {
         let mut reading = Reading::default();
         if self.entries.is_empty() {
@@ -668,8 +668,8 @@ impl Matcher {
                 // follows it there. An object merely mentioned earlier is not carried.
                 let counted = |o: &Found| {
                     let (_, oce) = doc.clause(o.start);
-                    let k = marks.partition_point(|m| m.0 < o.end);
-                    marks.get(k).is_some_and(|m| m.0 < oce.min(clause.0))
+                    let k = counted_values.partition_point(|m| m.0 < o.end);
+                    counted_values.get(k).is_some_and(|m| m.0 < oce.min(clause.0))
                 };
                 match earlier.iter().filter(|f| has(f, Role::Object) && counted(f)).max_by_key(|f| (f.end, f.end - f.start)) {
                     Some(o) => {

@@ -45,7 +45,16 @@ fn lead_of(doc: &Doc, marks: &[(usize, usize)], start: usize) -> String {
 }
 
 /// The lexicon's reading of a value candidate, within its clause and between its neighbours.
-fn lexicon_reading(doc: &Doc, engine: &Engine<'_>, index: &DocIndex, marks: &[(usize, usize)], cand: &Candidate) -> Reading {
+/// `marks` are the spans of every number that is not structural; `values` of the values only (a
+/// slogan or a date after an object does not make it counted).
+fn lexicon_reading(
+    doc: &Doc,
+    engine: &Engine<'_>,
+    index: &DocIndex,
+    marks: &[(usize, usize)],
+    values: &[(usize, usize)],
+    cand: &Candidate,
+) -> Reading {
     let Some(measure) = cand.measure_key() else {
         return Reading::default();
     };
@@ -59,7 +68,7 @@ fn lexicon_reading(doc: &Doc, engine: &Engine<'_>, index: &DocIndex, marks: &[(u
         let before = if k > 1 { marks[k - 2].1.min(marks[k - 1].0) } else { 0 };
         (before.max(clause.0), marks[k - 1].0)
     });
-    engine.lexicon.read(doc, index, cand.start, cand.end, &measure, left, right, clause, sentence, paired, marks)
+    engine.lexicon.read(doc, index, cand.start, cand.end, &measure, left, right, clause, sentence, paired, values)
 }
 
 /// Zeros said in words (全年未发生越级上访, 无行政诉讼案件): the value 0 for lexicon entries marked
@@ -163,6 +172,7 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
         lead: lead_of(&doc, &marks, c.start),
     };
 
+    let value_marks: Vec<(usize, usize)> = candidates.iter().filter(|c| c.value().is_some()).map(|c| (c.start, c.end)).collect();
     let value_starts_measures: &[(usize, Option<String>)] =
         &candidates.iter().filter(|c| c.value().is_some()).map(|c| (c.start, c.measure_key())).collect::<Vec<_>>();
     for cand in &candidates {
@@ -177,7 +187,7 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
         let hits = engine.hits(&doc, cand, &value_starts, true);
         let mut claims: Vec<Claim> = Vec::new();
         if hits.is_empty() {
-            let reading = if options.use_lexicon { lexicon_reading(&doc, engine, &index, &marks, cand) } else { Reading::default() };
+            let reading = if options.use_lexicon { lexicon_reading(&doc, engine, &index, &marks, &value_marks, cand) } else { Reading::default() };
             if !reading.taken.is_empty() {
                 for c in &reading.taken {
                     let indicator = engine.lexicon.entries[c.entry].indicator;
@@ -249,7 +259,7 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
             }
             // 参考率和合格率均为100%: a rule names one of the shared objects, the lexicon the others.
             if shared && options.use_lexicon {
-                let reading = lexicon_reading(&doc, engine, &index, &marks, cand);
+                let reading = lexicon_reading(&doc, engine, &index, &marks, &value_marks, cand);
                 for c in reading.taken.iter().filter(|c| !c.inherited) {
                     let indicator = engine.lexicon.entries[c.entry].indicator;
                     if claims.iter().all(|x| x.indicator != indicator) {
