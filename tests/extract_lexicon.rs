@@ -257,3 +257,32 @@ fn the_bundled_lexicon_binds_to_the_bundled_catalogue() {
     let e = Rules::default_rules().with_lexicon(bad).check(&Catalogue::default_catalogue()).unwrap_err().to_string();
     assert!(e.contains("NO_SUCH") && e.contains("bad.toml"), "{e}");
 }
+
+#[test]
+fn review_cases_stay_unmapped_or_right() {
+    // Chinese decimals keep their 万.
+    let x = extract("收缴罚没款一点五万元。");
+    let v = x.values.iter().find(|v| v.indicator == "ENF_FINES").unwrap();
+    assert_eq!(v.interval.point, 15000.0);
+    // A per-person figure is no total.
+    assert!(extract("发放宣传资料人均3份。").values.is_empty());
+    // 分别: the lexicon does not guess which number is whose.
+    assert!(extract("开展执法检查、法治讲座分别12次、8次。").values.iter().all(|v| v.rule != "lexicon"));
+    // A head noun of no indicator: “人人登台讲法治”活动 is not a count of lectures.
+    assert!(extract("开展“人人登台讲法治”活动20余场。").values.is_empty());
+    // A part named in its own clause is not the carried total's verb.
+    let x = extract("排查矛盾纠纷210起，其中婚姻家庭问题化解198起。");
+    assert_eq!(pairs(&x), set(&[("DISP_DISPUTES_SCREENED", "210起")]));
+    // A unit in brackets must fill them.
+    assert!(extract("执法案件（人次统计） 47").values.is_empty());
+}
+
+#[test]
+fn accepted_rules_are_valid_toml_for_any_lead() {
+    let catalogue = Catalogue::default_catalogue();
+    let mut x = extract("合成样镇2023年法治政府建设工作报告\n组织“*开展”\u{c}敲门\\行动41次。");
+    let start = x.unmatched.iter().find(|u| u.text == "41次").unwrap().start;
+    x.accept(start, Some("PUB_LECTURES"), &catalogue).unwrap();
+    let toml = x.accepted_rules_toml();
+    Rules::from_toml_str(&toml, "accepted.toml").unwrap();
+}

@@ -67,6 +67,12 @@ const PER_VILLAGE: &[&str] = &[
     "平均每个社区",
 ];
 
+/// Words that make a number a per-person (per-household) figure: no indicator reads it.
+const PER_PERSON: &[&str] = &["人均", "每人", "平均每人", "每户", "户均", "每名"];
+
+/// Words between the objects and a value they share (参学率和合格率均为100%).
+const SHARED: &[&str] = &["均为", "均达", "均已", "均是", "均在", "均保持", "均超过", "都是", "都达", "都为", "都在"];
+
 /// Words before an object that say it did not happen: the value 0.
 const ZERO_BEFORE: &[&str] = &["未发生", "没有发生", "未出现", "没有出现", "杜绝", "无"];
 /// Words after an object that say the same (越级上访零发生).
@@ -240,6 +246,7 @@ enum Role {
     ZeroBefore,
     ZeroAfter,
     Carry,
+    PerPerson,
 }
 
 /// One phrase of the automaton: what it stands for, per entry.
@@ -305,8 +312,7 @@ pub(crate) struct Reading {
     pub measure_mismatch: Option<usize>,
 }
 
-/// What a matcher is built from: compared field by field (a memcmp, cheaper than hashing) to
-/// find a built matcher again.
+/// What a matcher is built from: compared field by field (a memcmp) to find a built matcher again.
 struct CacheKey {
     indicators: Vec<(String, String, Vec<String>, Measure, String)>,
     lexicon: Lexicon,
@@ -314,8 +320,11 @@ struct CacheKey {
 
 impl CacheKey {
     fn of(catalogue: &Catalogue, lexicon: &Lexicon) -> Self {
-        let indicators =
-            catalogue.indicators.iter().map(|i| (i.code.clone(), i.name_zh.clone(), i.aliases.clone(), i.measure, i.unit_word.clone())).collect();
+        let indicators = catalogue
+            .indicators
+            .iter()
+            .map(|i| (i.code.clone(), i.name_zh.clone(), i.aliases.clone(), i.measure, i.unit_word.clone()))
+            .collect();
         Self { indicators, lexicon: lexicon.clone() }
     }
 
@@ -352,7 +361,7 @@ fn name_phrase(name: &str, measure: Measure) -> Option<String> {
 impl Matcher {
     /// The matcher of this catalogue and lexicon, built once per process and shared: building
     /// the automaton costs about as much as reading a report, and `extract_text` is called once
-    /// per report. The key is a hash of everything the matcher is built from, so an edited
+    /// per report. The key is everything the matcher is built from (compared field by field), so an edited
     /// catalogue or lexicon gets its own.
     pub fn shared(catalogue: &Catalogue, lexicon: &Lexicon) -> Result<Arc<Self>> {
         static CACHE: Mutex<Vec<(CacheKey, Arc<Matcher>)>> = Mutex::new(Vec::new());
@@ -470,21 +479,23 @@ impl Matcher {
         for w in CARRY {
             add(w, u32::MAX, Role::Carry, &mut words, &mut phrases);
         }
+        for w in PER_PERSON {
+            add(w, u32::MAX, Role::PerPerson, &mut words, &mut phrases);
+        }
         for w in HEADS {
             add(w, u32::MAX, Role::Object, &mut words, &mut phrases);
         }
-        let automaton = if entries.is_empty() {
-            None
-        } else {
-            Some(
-                // A DFA: built once per process (see `shared`), the fastest to search.
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&words)
-                    .map_err(|e| Error::input(Location::file(&lexicon.origin), format!("the lexicon's phrases cannot be compiled: {e}")))?,
-            )
-        };
+        let automaton =
+            if entries.is_empty() {
+                None
+            } else {
+                Some(
+                    // A DFA: built once per process (see `shared`), the fastest to search.
+                    AhoCorasick::builder().match_kind(MatchKind::Standard).kind(Some(AhoCorasickKind::DFA)).build(&words).map_err(|e| {
+                        Error::input(Location::file(&lexicon.origin), format!("the lexicon's phrases cannot be compiled: {e}"))
+                    })?,
+                )
+            };
         Ok(Self { entries, phrases, automaton })
     }
 
@@ -585,6 +596,11 @@ impl Matcher {
         let after: Vec<&Found> = range(end, right).iter().filter(|f| f.start >= end && f.start <= end + RIGHT_REACH).collect();
         let after_swallowed: Vec<bool> = after.iter().map(|f| subsumed(f, &after)).collect();
         let carried = own.iter().any(|f| self.uses(f).iter().any(|u| u.1 == Role::Carry));
+        let own_has_head = own.iter().zip(&swallowed).any(|(f, sw)| !*sw && is_head(f) && f.end <= anchor);
+        // 人均3份, 每人36学时: a per-person figure is neither a total nor a per-village average.
+        if own.iter().any(|f| self.uses(f).iter().any(|u| u.1 == Role::PerPerson)) {
+            return reading;
+        }
         let earlier: Vec<&Found> = range(sentence.0, clause.0).iter().filter(|f| f.start >= sentence.0).collect();
         let whole_clause: Vec<&Found> = range(clause.0, clause.1).iter().filter(|f| f.start >= clause.0).collect();
         let whole_sentence: Vec<&Found> = range(sentence.0, sentence.1).iter().filter(|f| f.start >= sentence.0).collect();
@@ -659,6 +675,10 @@ impl Matcher {
                 if act.is_none() && !per_village && !carried {
                     continue;
                 }
+                // The clause names its own noun (其中婚姻家庭问题化解198起): nothing is carried.
+                if own_has_head || doc.has(clause.0, start, "其中") {
+                    continue;
+                }
                 // A verb carries the object of an earlier clause only when it stands right before
                 // the number (排查矛盾纠纷210起，成功化解198起).
                 if act.is_some_and(|a| start - a.end > 2) && !per_village && !carried {
@@ -725,10 +745,9 @@ impl Matcher {
             }
         });
         // A value shared through 均/都 (参学率和合格率均为100%): every object of the clause.
-        let shared_by =
-            |c: &Claim| !c.inherited && c.object.1 <= start && doc.norm[c.object.1..start].iter().any(|c| matches!(c, '均' | '都'));
+        let shared_by = |c: &Claim| !c.inherited && c.object.1 <= start && SHARED.iter().any(|w| doc.has(c.object.1, start, w));
         if claims.iter().filter(|c| shared_by(c)).count() > 1 {
-            reading.taken = claims.iter().filter(|c| shared_by(c) && c.confidence >= LEXICON_BAR - 0.1).cloned().collect();
+            reading.taken = claims.iter().filter(|c| shared_by(c) && c.confidence >= LEXICON_BAR).cloned().collect();
             if reading.taken.len() > 1 {
                 return reading;
             }
@@ -737,6 +756,19 @@ impl Matcher {
         // The head noun: the object phrase standing nearest before the number, of any entry.
         let head = own.iter().zip(&swallowed).filter(|(f, sw)| !**sw && is_head(f) && f.end <= anchor).map(|(f, _)| f.end).max();
         if let Some(h) = head {
+            // A head noun of no indicator (活动, 程序): what is counted has no entry; objects left of
+            // it are modifiers, and no reading of them is a value.
+            let bare_head = own.iter().zip(&swallowed).any(|(f, sw)| {
+                !*sw && f.end == h && self.uses(f).iter().all(|u| u.0 == u32::MAX || u.1 != Role::Object && u.1 != Role::Name)
+            }) && !own
+                .iter()
+                .any(|f| f.end == h && self.uses(f).iter().any(|u| u.0 != u32::MAX && matches!(u.1, Role::Object | Role::Name)));
+            if bare_head {
+                claims.retain(|c| c.inherited || c.object.0 >= end || c.object.1 >= h);
+                if claims.is_empty() {
+                    return reading;
+                }
+            }
             for c in &mut claims {
                 if c.inherited || c.object.0 >= end {
                     continue;
@@ -787,7 +819,9 @@ impl Matcher {
                         && f.start - z.end <= 6
                         && z.start >= cs
                         && self.uses(z).iter().any(|u| u.1 == Role::ZeroBefore)
-                        && !doc.norm[z.end..f.start].iter().any(|c| matches!(c, '，' | ',' | '、' | '。' | '；' | ';' | '\n' | '但' | '仍' | '的'))
+                        && !doc.norm[z.end..f.start]
+                            .iter()
+                            .any(|c| matches!(c, '，' | ',' | '、' | '。' | '；' | ';' | '\n' | '但' | '仍' | '的'))
                 });
                 // …or right after it (越级上访零发生).
                 let after = ix.found[k + 1..]
@@ -809,7 +843,7 @@ impl Matcher {
     }
 }
 
-/// The spans inside 《…》 (and 〈…〉), sorted; an unclosed 《 runs to the end of its line.
+/// The spans inside 《…》 (and 〈…〉), sorted; an unclosed 《 masks nothing (a line break ends it).
 fn title_spans(doc: &Doc) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;

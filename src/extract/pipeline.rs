@@ -25,15 +25,21 @@ struct Claim {
     matched: String,
 }
 
+/// Characters of a sentence, either side of a number, that its reading looks at.
+const SENTENCE_REACH: usize = 200;
+
 /// True when `cand` stands after 其中 in its sentence together with at least one other number of
 /// the same measure word there: a breakdown of a total into parts.
 fn in_breakdown(doc: &Doc, cand: &Candidate, numbers: &[(usize, Option<String>)]) -> bool {
     let (ss, se) = doc.sentence(cand.start);
+    let ss = ss.max(cand.start.saturating_sub(SENTENCE_REACH));
+    let se = se.min(cand.end + SENTENCE_REACH);
     let Some(from) = (ss..cand.start.saturating_sub(1)).rev().find(|&i| doc.norm[i] == '其' && doc.norm[i + 1] == '中') else {
         return false;
     };
     let measure = cand.measure_key();
-    numbers.iter().filter(|(s, m)| *s > from && *s < se && *m == measure).count() >= 2
+    let k = numbers.partition_point(|(s, _)| *s <= from);
+    numbers[k..].iter().take_while(|(s, _)| *s < se).filter(|(_, m)| *m == measure).count() >= 2
 }
 
 /// The normalised words before `start` in its clause, after the previous number (at most 16).
@@ -59,7 +65,14 @@ fn lexicon_reading(
         return Reading::default();
     };
     let clause = doc.clause(cand.start);
-    let sentence = doc.sentence(cand.start);
+    // 分别12次、8次: the numbers go to the objects in order; the lexicon does not guess.
+    if doc.has(clause.0, cand.start, "分别") {
+        return Reading::default();
+    }
+    // The sentence, at most SENTENCE_REACH characters either side: a sentence of thousands of
+    // characters (a page without 。) must not make every number's reading linear in it.
+    let (ss, se) = doc.sentence(cand.start);
+    let sentence = (ss.max(cand.start.saturating_sub(SENTENCE_REACH)), se.min(cand.end + SENTENCE_REACH));
     let k = marks.partition_point(|m| m.0 < cand.start);
     let left = if k > 0 { marks[k - 1].1.min(cand.start) } else { 0 }.max(clause.0);
     let right = marks.get(k + 1).map_or(clause.1, |m| m.0).min(clause.1).max(cand.end);
@@ -187,7 +200,8 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
         let hits = engine.hits(&doc, cand, &value_starts, true);
         let mut claims: Vec<Claim> = Vec::new();
         if hits.is_empty() {
-            let reading = if options.use_lexicon { lexicon_reading(&doc, engine, &index, &marks, &value_marks, cand) } else { Reading::default() };
+            let reading =
+                if options.use_lexicon { lexicon_reading(&doc, engine, &index, &marks, &value_marks, cand) } else { Reading::default() };
             if !reading.taken.is_empty() {
                 for c in &reading.taken {
                     let indicator = engine.lexicon.entries[c.entry].indicator;
@@ -286,6 +300,18 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
                 unmatched.push(unmatched_of(cand, SkipReason::Unreadable, format!("{problem} for {}", ind.code), code));
                 continue;
             }
+            // 人均3份: a per-person figure is no total (per-village averages have their own indicators).
+            let near = cand.start.saturating_sub(4);
+            if ind.measure != Measure::Average && ["人均", "每人", "户均", "每户", "每名"].iter().any(|w| doc.has(near, cand.start, w))
+            {
+                unmatched.push(unmatched_of(
+                    cand,
+                    SkipReason::PerPerson,
+                    format!("a per-person figure, not a total of {}", ind.code),
+                    code,
+                ));
+                continue;
+            }
             // 其中A 2件、B 10件、C 1件: a breakdown (two or more numbers with one measure word after
             // 其中) is parts of a total; the lexicon does not take its members as values.
             if claim.rule == LEXICON_RULE && in_breakdown(&doc, cand, value_starts_measures) {
@@ -294,8 +320,11 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
             }
             // 共55条，其中应急管理1条: a part of a total of the same indicator, not its value.
             let (ss, _) = doc.sentence(cand.start);
-            if let Some(total) =
-                mapped.iter().rev().find(|m| m.indicator == claim.indicator && m.value.start >= ss && m.value.end <= cand.start)
+            if let Some(total) = mapped
+                .iter()
+                .rev()
+                .take_while(|m| m.value.start >= ss)
+                .find(|m| m.indicator == claim.indicator && m.value.end <= cand.start)
                 && doc.has(total.value.end, cand.start, "其中")
             {
                 let detail = format!("a part (其中…) of the total {:?} of {} stated before it", total.value.text, ind.code);
@@ -391,6 +420,7 @@ fn context_reason(doc: &Doc, cand: &Candidate, plan_start: Option<usize>, year: 
     }
     let (cs, ce) = doc.clause(cand.start);
     let (ss, _) = doc.sentence(cand.start);
+    let ss = ss.max(cand.start.saturating_sub(SENTENCE_REACH));
     let in_clause = |w: &&str| doc.has(cs, ce, w);
     let in_lead = |w: &&str| doc.has(ss, cand.start, w);
     // A figure already counted elsewhere (已计入上表) is not a new value.

@@ -280,10 +280,13 @@ fn number_end(doc: &Doc, i: usize, chinese: bool) -> usize {
         while j < n && is_cn_numeral(doc.norm[j]) {
             j += 1;
         }
-        // A decimal part: 九十四点六.
+        // A decimal part: 九十四点六, 一点五万.
         if j + 1 < n && j > i && doc.norm[j] == '点' && cn_digit(doc.norm[j + 1]) {
             j += 1;
             while j < n && cn_digit(doc.norm[j]) {
+                j += 1;
+            }
+            if j < n && matches!(doc.norm[j], '万' | '亿' | '千') {
                 j += 1;
             }
         }
@@ -664,7 +667,12 @@ pub(crate) fn table_cells(doc: &Doc, candidates: &mut [Candidate]) {
             // 行政执法案件（件）: the unit in brackets after the label.
             let close = j - 1;
             let open = (close.saturating_sub(5)..close).rev().find(|&i| matches!(doc.norm[i], '(' | '（'));
-            open.and_then(|o| measure_at(doc, o + 1).map(|w| (o, w)))
+            // The unit fills the brackets: 行政执法案件（件）, not 执法案件（人次统计）.
+            open.and_then(|o| {
+                measure_at(doc, o + 1)
+                    .filter(|w| o + 1 + w.chars().count() == close || doc.norm.get(o + 1 + w.chars().count()) == Some(&'村'))
+                    .map(|w| (o, w))
+            })
         } else {
             // 发放宣传资料 份 4800: a measure word standing alone between separators.
             (1..=3).filter(|n| *n <= j).find_map(|n| {

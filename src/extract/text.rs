@@ -97,6 +97,8 @@ impl Doc {
     /// The written sentence around `i`, trimmed of surrounding white space: the quote of a value.
     pub fn quote(&self, i: usize) -> String {
         let (s, e) = self.sentence(i);
+        // A "sentence" of thousands of characters (a page without 。) is quoted around `i` only.
+        let (s, e) = if e - s > 400 { (s.max(i.saturating_sub(150)), e.min(i + 150)) } else { (s, e) };
         self.orig_str(s, e).trim().to_string()
     }
 

@@ -55,6 +55,8 @@ pub enum SkipReason {
     Schedule,
     /// The number is a part (其中…) of a total of the same indicator stated before it.
     Part,
+    /// The number is per person or per household (人均3份, 每人36学时), not a total.
+    PerPerson,
     /// The indicator already has this value from an earlier sentence.
     Duplicate,
     /// The indicator has different values in different sentences; the less certain one (or,
@@ -84,6 +86,7 @@ impl SkipReason {
             Self::Change => "change",
             Self::Schedule => "schedule",
             Self::Part => "part",
+            Self::PerPerson => "per_person",
             Self::Duplicate => "duplicate",
             Self::Conflict => "conflict",
             Self::LowConfidence => "low_confidence",
@@ -200,7 +203,11 @@ impl Extraction {
     /// an indicator that already has a value.
     pub fn accept(&mut self, start: usize, indicator: Option<&str>, catalogue: &Catalogue) -> Result<&ExtractedValue> {
         let here = Location::file(self.source.clone().unwrap_or_else(|| "<text>".into()));
-        let Some(k) = self.unmatched.iter().position(|u| u.start == start) else {
+        // Several entries can share a start (a planned value shared by two rates): the one for the
+        // named indicator, else the first.
+        let at = |u: &Unmatched| u.start == start;
+        let k = indicator.and_then(|c| self.unmatched.iter().position(|u| at(u) && u.indicator.as_deref() == Some(c)));
+        let Some(k) = k.or_else(|| self.unmatched.iter().position(at)) else {
             return Err(Error::input(
                 here,
                 format!("no unmatched number starts at character {start}; see the `start` column of `unmatched`"),
@@ -237,6 +244,8 @@ impl Extraction {
             ));
         }
         let u = self.unmatched.remove(k);
+        // The number is a value now: no other entry of it stays unmatched.
+        self.unmatched.retain(|w| !(w.start == u.start && w.end == u.end));
         let value = ExtractedValue {
             indicator: code,
             value: u.text.clone(),
@@ -261,27 +270,45 @@ impl Extraction {
     /// with its measure word. Review the triggers before use: a long lead is specific, a short
     /// one may catch other numbers.
     pub fn accepted_rules_toml(&self) -> String {
+        self.accepted_rules_toml_with_prefix("accepted")
+    }
+
+    /// As [`Extraction::accepted_rules_toml`], with rule ids `<prefix>_<indicator>_<n>` (unique
+    /// across the reports of a folder when each gets its own prefix).
+    pub fn accepted_rules_toml_with_prefix(&self, prefix: &str) -> String {
         let mut out =
             String::from("# Rules learnt from accepted values (fazhi Extraction::accept). Review the triggers.\nversion = \"accepted\"\n");
+        let comment = |x: &str| x.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
         for (k, v) in self.values.iter().filter(|v| v.rule == ACCEPTED_RULE).enumerate() {
-            let trigger: String = v.matched.chars().rev().take_while(|c| !c.is_ascii_digit() && !matches!(c, '，' | '、' | ' ')).collect();
-            let trigger: String = trigger.chars().rev().collect();
-            if trigger.chars().count() < 2 {
-                continue;
-            }
+            // The words right before the number, without digits, separators or `*` (a wildcard in
+            // a pattern).
+            let trigger: String = v
+                .matched
+                .chars()
+                .rev()
+                .take_while(|c| !c.is_ascii_digit() && !matches!(c, ',' | '、' | ' ' | '，'))
+                .filter(|c| *c != '*')
+                .collect();
+            let trigger: String = trigger.chars().rev().filter(|c| !c.is_control()).collect();
             let measure = if v.percent { "%".to_string() } else { v.measure_word.clone().unwrap_or_default() };
-            if measure.is_empty() {
+            if trigger.chars().count() < 2 || measure.is_empty() {
+                out.push_str(&format!(
+                    "\n# skipped {} = {}: {}\n",
+                    v.indicator,
+                    comment(&v.text),
+                    if measure.is_empty() { "no measure word after the number" } else { "fewer than two words before the number" }
+                ));
                 continue;
             }
             // TOML string literals written by the toml crate: any lead text stays a valid file.
             let lit = |x: &str| toml::Value::String(x.to_string()).to_string();
             out.push_str(&format!(
                 "\n[[rules]]\nid = {}\nindicator = {}\nbefore = [{}]\nmeasure_words = [{}]\nwindow = 4\n# from: {}\n",
-                lit(&format!("accepted_{}_{}", v.indicator.to_lowercase(), k + 1)),
+                lit(&format!("{prefix}_{}_{}", v.indicator.to_lowercase(), k + 1)),
                 lit(&v.indicator),
                 lit(&trigger),
                 lit(&measure),
-                v.quote.replace(['\n', '\r'], " ")
+                comment(&v.quote)
             ));
         }
         out

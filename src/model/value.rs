@@ -563,7 +563,15 @@ impl Parser {
                 self.pos = save;
                 return Some(whole);
             }
-            return format!("{whole}.{frac}").parse().ok();
+            // 一点五万 = 15000: a following 万/千/亿 shifts the decimal point.
+            let exp = match self.peek().and_then(chinese_unit).filter(|m| *m >= 1000) {
+                Some(m) => {
+                    self.pos += 1;
+                    m.ilog10()
+                }
+                None => 0,
+            };
+            return format!("{whole}.{frac}e{exp}").parse().ok();
         }
         Some(whole)
     }
@@ -665,6 +673,7 @@ mod tests {
             ("百", 100.0),
             ("二〇", 20.0),
             ("九十四点六", 94.6),
+            ("一点五万", 15000.0),
             ("百分之九十四点六", 94.6),
             ("壹佰", 100.0),
             ("兩", 2.0),

@@ -136,17 +136,11 @@ impl PyExtraction {
     fn accepted_rules(&self) -> String {
         let mut out = String::new();
         for (k, r) in self.inner.reports.iter().enumerate() {
-            let text = r.accepted_rules_toml();
-            if k == 0 {
-                out.push_str(&text);
-            } else {
-                // Rule ids stay unique across reports; the header is written once.
-                for line in text.lines().skip(2) {
-                    let line = line.replacen("id = \"accepted_", &format!("id = \"accepted_r{k}_"), 1);
-                    out.push_str(&line);
-                    out.push('\n');
-                }
-            }
+            let prefix = if k == 0 { "accepted".to_string() } else { format!("accepted_r{k}") };
+            let text = r.accepted_rules_toml_with_prefix(&prefix);
+            // The header (comment and version) once.
+            let body = if k == 0 { text.as_str() } else { text.splitn(3, '\n').nth(2).unwrap_or("") };
+            out.push_str(body);
         }
         out
     }
@@ -168,6 +162,12 @@ fn rules_arg(rules: Option<&Path>, lexicon: Option<&Path>, use_lexicon: bool) ->
         r.lexicon = r.lexicon.clone().merge(extra);
     }
     if !use_lexicon {
+        if lexicon.is_some() {
+            return Err(crate::Error::input(
+                crate::Location::file(lexicon.map(|p| p.display().to_string()).unwrap_or_default()),
+                "a lexicon was given with use_lexicon=False; drop one of them",
+            ));
+        }
         r.lexicon = Lexicon::empty();
     }
     Ok(r)
