@@ -101,7 +101,9 @@ def family(code: str) -> str:
     return code.split("_", 1)[0] if code else "(no code)"
 
 
-def evaluate(folder: Path, show_errors: bool, catalogue: fazhi.Catalogue | None) -> dict:
+def evaluate(
+    folder: Path, show_errors: bool, catalogue: fazhi.Catalogue | None, rules_only: bool = False
+) -> dict:
     seed_codes = {r["indicator"] for r in csv.DictReader(SEED.open(encoding="utf-8"))}
     files = sorted(p for p in folder.glob("*.txt") if p.with_name(p.stem + ".gold.csv").exists())
     if not files:
@@ -115,7 +117,9 @@ def evaluate(folder: Path, show_errors: bool, catalogue: fazhi.Catalogue | None)
     for txt in files:
         text, gold = read_gold(txt)
         chars += len(text)
-        kwargs = {"catalogue": catalogue} if catalogue is not None else {}
+        kwargs: dict = {"catalogue": catalogue} if catalogue is not None else {}
+        if rules_only:
+            kwargs["use_lexicon"] = False
         x = extract_text(text, **kwargs) if extract_text else fazhi.extract(text, **kwargs)
         values = x.values.to_dicts()
         unmatched = x.unmatched.to_dicts()
@@ -237,9 +241,10 @@ def main() -> int:
     ap.add_argument("--errors", action="store_true", help="list every wrong, missed and lost figure")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     ap.add_argument("--catalogue", type=Path, help="a catalogue .toml (default: the bundled one)")
+    ap.add_argument("--rules-only", action="store_true", help="without the lexicon: the rules alone")
     args = ap.parse_args()
     catalogue = fazhi.Catalogue.read(str(args.catalogue)) if args.catalogue else None
-    r = evaluate(args.set, args.errors, catalogue)
+    r = evaluate(args.set, args.errors, catalogue, args.rules_only)
     if args.json:
         print(json.dumps(r, ensure_ascii=False, indent=2))
         return 0
