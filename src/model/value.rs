@@ -415,10 +415,8 @@ pub(crate) fn normalize(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         let c = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
             '·' | '・' => '.',
-            _ => crate::normalize::simplify(c),
+            _ => crate::normalize::normalize_char(c),
         };
         if c.is_whitespace() {
             continue;
