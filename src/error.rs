@@ -23,6 +23,15 @@ pub struct Location {
 }
 
 impl Location {
+    /// Where a TOML parse error points: the file and the row of the error's span.
+    pub(crate) fn of_toml(origin: &str, text: &str, e: &toml::de::Error) -> Self {
+        let mut location = Location::file(origin);
+        if let Some(span) = e.span() {
+            location.row = Some(text[..span.start.min(text.len())].lines().count().max(1));
+        }
+        location
+    }
+
     /// A location naming only a file.
     pub fn file(file: impl Into<String>) -> Self {
         Self { file: Some(file.into()), ..Self::default() }

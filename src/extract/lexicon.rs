@@ -167,11 +167,10 @@ impl Lexicon {
     /// Parses a lexicon from TOML text; `origin` names the file in errors.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Self> {
         let file: LexiconFile = toml::from_str(text).map_err(|e| {
-            let mut location = Location::file(origin);
-            if let Some(span) = e.span() {
-                location.row = Some(text[..span.start.min(text.len())].lines().count().max(1));
-            }
-            Error::input(location, format!("bad lexicon file: {} (see datasets/lexicon.toml for the fields of an entry)", e.message()))
+            Error::input(
+                Location::of_toml(origin, text, &e),
+                format!("bad lexicon file: {} (see datasets/lexicon.toml for the fields of an entry)", e.message()),
+            )
         })?;
         for e in &file.entries {
             let err = |m: String| Error::input(Location::file(origin).with_indicator(&e.indicator), m);

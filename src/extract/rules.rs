@@ -240,11 +240,10 @@ impl Rules {
     /// Parses rules from TOML text; `origin` names the file in errors.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Self> {
         let file: RulesFile = toml::from_str(text).map_err(|e| {
-            let mut location = Location::file(origin);
-            if let Some(span) = e.span() {
-                location.row = Some(text[..span.start.min(text.len())].lines().count().max(1));
-            }
-            Error::input(location, format!("bad rules file: {} (see datasets/rules.toml for the fields of a rule)", e.message()))
+            Error::input(
+                Location::of_toml(origin, text, &e),
+                format!("bad rules file: {} (see datasets/rules.toml for the fields of a rule)", e.message()),
+            )
         })?;
         let mut seen: HashMap<String, ()> = HashMap::new();
         let mut rules = Vec::with_capacity(file.rules.len());

@@ -234,11 +234,10 @@ impl Catalogue {
     /// Parses a TOML catalogue; `origin` names it in errors.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Self> {
         let parsed: Self = toml::from_str(text).map_err(|e| {
-            let mut location = Location::file(origin);
-            if let Some(span) = e.span() {
-                location.row = Some(text[..span.start.min(text.len())].lines().count().max(1));
-            }
-            Error::catalogue(location, format!("{} (see datasets/catalogue.toml for the expected fields)", e.message()))
+            Error::catalogue(
+                Location::of_toml(origin, text, &e),
+                format!("{} (see datasets/catalogue.toml for the expected fields)", e.message()),
+            )
         })?;
         parsed.finish(origin)
     }
