@@ -121,6 +121,7 @@ pub struct ExtractedValue {
     /// The id of the rule that mapped it, or `lexicon` (`lexicon_zero` for a zero said in words).
     pub rule: String,
     /// What matched: the rule's trigger, or the lexicon's object phrase and verb.
+    #[serde(default)]
     pub matched: String,
     /// 0–1: the rule's confidence less penalties for distance, wildcards and Chinese numerals.
     pub confidence: f64,
@@ -142,9 +143,11 @@ pub struct Unmatched {
     /// `measure_mismatch` and `low_confidence`: for `low_confidence`, the best candidate.
     pub indicator: Option<String>,
     /// For `low_confidence`: the candidate's confidence.
+    #[serde(default)]
     pub confidence: Option<f64>,
     /// The words before the number in its clause, after any earlier number (normalised): what a
     /// rule learnt from an accepted number would trigger on.
+    #[serde(default)]
     pub lead: String,
 }
 
