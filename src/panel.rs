@@ -668,6 +668,14 @@ impl Panel {
                 false
             }
         };
+        // Every unit of the unit table is a unit of the panel, reporting or not, so that its own
+        // targets (no_data), its progress (insufficient_data) and its place in the ranking
+        // (unranked, no_report) are listed rather than dropped.
+        if let Some(table) = builder.units {
+            for entry in &table.units {
+                builder.unit_id(&entry.code);
+            }
+        }
         let Builder { accepted, mut rejected, input_rows, strict, unit_codes, .. } = builder;
         // Sort units by code so the frame's order does not depend on the input's.
         let mut order: Vec<u32> = (0..unit_codes.len() as u32).collect();

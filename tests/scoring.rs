@@ -69,11 +69,14 @@ fn hand_computed_minmax_arithmetic() {
     assert!(close(c3.iter().map(|x| x.1).sum::<f64>(), 50.0));
 
     let comp = s.composite().unwrap();
-    assert_eq!(comp.column("unit").unwrap().str().unwrap().iter().flatten().collect::<Vec<_>>(), ["T2", "T3", "T1"]);
+    // T4 is in the unit table and reports nothing: listed last, unranked (no_report).
+    assert_eq!(comp.column("unit").unwrap().str().unwrap().iter().flatten().collect::<Vec<_>>(), ["T2", "T3", "T1", "T4"]);
+    assert_eq!(comp.column("reason").unwrap().str().unwrap().get(3), Some("no_report"));
     let cov = comp.column("coverage").unwrap().f64().unwrap();
     assert!(close(cov.get(0).unwrap(), 1.0));
     let dims = s.dimensions().unwrap();
-    assert_eq!(dims.height(), 6);
+    // Two dimensions for each of the four units of the table (T4: unscored rows).
+    assert_eq!(dims.height(), 8);
     let t3_d1 = find(&dims, &[("unit", "T3"), ("dimension", "D1")], None);
     assert!(close(dims.column("score").unwrap().f64().unwrap().get(t3_d1).unwrap(), 100.0));
     assert!(close(dims.column("coverage").unwrap().f64().unwrap().get(t3_d1).unwrap(), 2.0 / 3.0));
@@ -118,7 +121,9 @@ fn coverage_below_threshold_is_listed_not_ranked() {
     let units = ex.column("unit").unwrap().str().unwrap();
     assert!((0..ex.height()).any(|i| units.get(i) == Some("T3") && reasons.get(i) == Some("low_coverage")));
     let comp = s.composite().unwrap();
-    let last = comp.height() - 1;
+    // Unranked rows come last by unit: T3 (low coverage), then T4 (in the unit table, no report).
+    let last = comp.height() - 2;
+    assert_eq!(comp.column("unit").unwrap().str().unwrap().get(last + 1), Some("T4"));
     assert_eq!(comp.column("unit").unwrap().str().unwrap().get(last), Some("T3"));
     assert_eq!(comp.column("reason").unwrap().str().unwrap().get(last), Some("low_coverage"));
     assert!(close(comp.column("coverage").unwrap().f64().unwrap().get(last).unwrap(), 0.5));
@@ -219,7 +224,10 @@ fn no_variation_is_left_out_and_listed() {
     let reasons: Vec<&str> = ex.column("reason").unwrap().str().unwrap().iter().flatten().collect();
     assert!(reasons.contains(&"no_variation"));
     let comp = s.composite().unwrap();
-    assert!(comp.column("coverage").unwrap().f64().unwrap().iter().flatten().all(|c| close(c, 1.0)));
+    let units = comp.column("unit").unwrap().str().unwrap();
+    let cov = comp.column("coverage").unwrap().f64().unwrap();
+    // Full coverage for the reporting units; T3 and T4 (unit table only) have none.
+    assert!((0..comp.height()).all(|r| matches!(units.get(r), Some("T3" | "T4")) || close(cov.get(r).unwrap(), 1.0)));
 }
 
 #[test]

@@ -271,12 +271,21 @@ fn with_target(view: &PanelView<'_>, u: u32, k: u16, t: &Target, obs: &[usize], 
     row.actual_rate = Some(actual);
     row.required_rate = Some(required);
     row.method_used = Some(method_used);
+    let met_at_baseline = meets(t, xb);
     if meets(t, xt) {
-        row.category = if meets(t, xb) { "maintaining" } else { "achieved" };
-        row.ratio = (required != 0.0).then(|| actual / required);
+        if met_at_baseline {
+            // No pace was required, so a / r would mean nothing.
+            row.category = "maintaining";
+            row.reason = Some("the target was met at the baseline and is met now: no pace to compare".to_string());
+        } else {
+            row.category = "achieved";
+            row.ratio = (required != 0.0).then(|| actual / required);
+        }
         return row;
     }
-    if required == 0.0 {
+    if met_at_baseline || required == 0.0 {
+        // The required rate points away from the target (or is 0) when the baseline already met
+        // it, so a / r has no meaning: the series has moved from meeting the target to missing it.
         row.category = match method {
             ProgressMethod::Compound => COMPOUND[3],
             ProgressMethod::Linear => LINEAR[3],

@@ -1088,6 +1088,8 @@ pub(crate) fn aggregate(
             let mut blk_cov = vec![f64::NAN; len];
             let mut blk_present = vec![0.0; len];
             let mut blk_flags = vec![0u8; len];
+            // The cell flags that fed each dimension score, per row.
+            let mut blk_dim_flags = vec![0u8; n_d * len];
             // Per dimension: Σ w·s (or Σ w·ln s, or min s), present weight and total weight.
             let mut acc = vec![accumulator_start(agg_dim); n_d * len];
             let mut total = vec![0.0f64; n_d * len];
@@ -1110,7 +1112,7 @@ pub(crate) fn aggregate(
                     col,
                     &mut acc[d * len..(d + 1) * len],
                     &mut blk_dim_present[d * len..(d + 1) * len],
-                    Some((fl, &mut blk_flags)),
+                    Some((fl, &mut blk_dim_flags[d * len..(d + 1) * len])),
                 );
                 keep_lowest(&mut first_bad, bad, || catalogue.indicators[layout.indicators[k] as usize].code.clone());
             }
@@ -1125,6 +1127,19 @@ pub(crate) fn aggregate(
             keep_lowest(&mut first_bad, bad.map(|(i, _)| i), || {
                 bad.map_or_else(String::new, |(_, d)| format!("dimension {}", catalogue.dimensions[layout.dims[d] as usize].code))
             });
+            // A row's flags are those of the cells that reached its composite: cells of a
+            // dimension left unscored (too little coverage) fed nothing, and an unscored
+            // composite has none.
+            for (i, f) in blk_flags.iter_mut().enumerate() {
+                if blk_score[i].is_nan() {
+                    continue;
+                }
+                for d in 0..n_d {
+                    if !blk_dim_score[d * len + i].is_nan() {
+                        *f |= blk_dim_flags[d * len + i];
+                    }
+                }
+            }
             // SAFETY: rows a..b of every output belong to this block only, and the blocks cover
             // 0..n_rows, so every cell is written exactly once.
             unsafe {
@@ -1408,7 +1423,30 @@ fn sorted_scores(scores: &[f64], rows: &[u32]) -> Vec<(f64, u32)> {
         })
         .collect();
     order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    // Scores equal within the tie tolerance are one tie: within each run of them, order by
+    // position, so floating-point noise decides neither the rank nor the order.
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start + 1;
+        while end < order.len() && tied(order[end - 1].0, order[end].0) {
+            end += 1;
+        }
+        if end - start > 1 {
+            order[start..end].sort_unstable_by_key(|&(_, i)| i);
+        }
+        start = end;
+    }
     order
+}
+
+/// Relative tolerance within which two scores are tied (documented in `docs/methodology.md`).
+pub(crate) const TIE_TOLERANCE: f64 = 1e-9;
+
+/// Whether two scores are equal up to floating-point noise: |a − b| ≤ 1e-9 · max(1, |a|, |b|).
+/// Composite scores of equal arithmetic can differ in the last bits when their sums run in
+/// another order; they must tie, not be ranked 40 and 41.
+pub(crate) fn tied(a: f64, b: f64) -> bool {
+    (a - b).abs() <= TIE_TOLERANCE * a.abs().max(b.abs()).max(1.0)
 }
 
 /// Competition and dense ranks, aligned with the positions, of scores sorted best first.
@@ -1417,7 +1455,7 @@ fn ranks_of(order: &[(f64, u32)], n: usize) -> (Vec<u32>, Vec<u32>) {
     let mut dense = vec![0u32; n];
     let (mut d, mut current) = (0u32, 0u32);
     for (pos, &(x, i)) in order.iter().enumerate() {
-        if pos == 0 || order[pos - 1].0 != x {
+        if pos == 0 || !tied(order[pos - 1].0, x) {
             current = pos as u32 + 1;
             d += 1;
         }
@@ -1449,9 +1487,11 @@ pub(crate) fn group_ranks(
         let g = g as usize;
         let x = scores(i);
         seen[g] += 1;
-        if seen[g] == 1 || last[g].0 != x {
+        if seen[g] == 1 || !tied(last[g].0, x) {
             last[g] = (x, seen[g]);
         }
+        // The last score placed, so a run of ties chains as in `ranks_of`.
+        last[g].0 = x;
         out[i as usize] = last[g].1;
     }
     out
