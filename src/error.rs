@@ -133,14 +133,37 @@ impl Error {
     }
 
     pub(crate) fn input(location: Location, message: impl Into<String>) -> Self {
-        Self::Input { location, message: message.into() }
+        Self::Input { location, message: clip(message.into(), MAX_MESSAGE_CHARS) }
     }
 
     pub(crate) fn catalogue(location: Location, message: impl Into<String>) -> Self {
-        Self::Catalogue { location, message: message.into() }
+        Self::Catalogue { location, message: clip(message.into(), MAX_MESSAGE_CHARS) }
     }
 
     pub(crate) fn targets(location: Location, message: impl Into<String>) -> Self {
-        Self::Targets { location, message: message.into() }
+        Self::Targets { location, message: clip(message.into(), MAX_MESSAGE_CHARS) }
+    }
+}
+
+/// The longest message an error or rejection carries, in characters: a message quotes what it
+/// found (a header, a cell), and a 50 MB header must not become a 50 MB message.
+pub(crate) const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// `text` cut to at most `max` characters, saying how much was left out.
+pub(crate) fn clip(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text,
+        Some((at, _)) => {
+            let rest = text[at..].chars().count();
+            format!("{}… ({rest} more characters)", &text[..at])
+        }
+    }
+}
+
+/// `text` for quoting in a message: at most `max` characters, in Rust debug quotes.
+pub(crate) fn quoted(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => format!("{text:?}"),
+        Some((at, _)) => format!("{:?}… ({} more characters)", &text[..at], text[at..].chars().count()),
     }
 }

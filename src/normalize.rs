@@ -39,6 +39,23 @@ pub fn normalize_char(c: char) -> char {
     }
 }
 
+/// Characters that show as nothing: zero-width spaces and joiners, the word joiner, the soft
+/// hyphen and the byte-order mark (which Excel and web pages leave inside copied text).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// A key (unit code or name, indicator, header) as it is compared: trimmed, without invisible
+/// characters, so "四棵树镇" and "\u{FEFF}四棵树镇" are one unit. Borrowed when nothing changes.
+pub fn clean_key(text: &str) -> std::borrow::Cow<'_, str> {
+    let t = text.trim();
+    if !t.chars().any(is_invisible) {
+        return std::borrow::Cow::Borrowed(t);
+    }
+    let cleaned: String = t.chars().filter(|c| !is_invisible(*c)).collect();
+    std::borrow::Cow::Owned(cleaned.trim().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

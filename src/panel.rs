@@ -210,15 +210,29 @@ enum Cells {
 }
 
 impl Cells {
-    fn read(column: &Column) -> Result<Self> {
+    /// A value or year column: numbers as numbers, everything else that has a text form as text.
+    fn read(column: &Column, file: &str) -> Result<Self> {
         let dtype = column.dtype();
         let series = column.as_materialized_series();
         if dtype.is_primitive_numeric() || dtype.is_bool() {
             let f = series.cast(&DataType::Float64)?;
             Ok(Self::Number(f.f64()?.iter().collect()))
         } else {
-            let s = if dtype == &DataType::String { series.clone() } else { series.cast(&DataType::String)? };
-            Ok(Self::Text(s.str()?.rechunk().into_owned()))
+            Ok(Self::Text(text_series(column, file)?))
+        }
+    }
+
+    /// A key column (unit, indicator): integers as their exact digits (a code above 2^53 must not
+    /// be rounded through a float), NaN as an empty key.
+    fn read_key(column: &Column, file: &str) -> Result<Self> {
+        let dtype = column.dtype();
+        if dtype.is_integer() {
+            let s = column.as_materialized_series().cast(&DataType::String)?;
+            return Ok(Self::Text(s.str()?.rechunk().into_owned()));
+        }
+        match Self::read(column, file)? {
+            Self::Number(v) => Ok(Self::Number(v.into_iter().map(|x| x.filter(|x| !x.is_nan())).collect())),
+            text => Ok(text),
         }
     }
 
@@ -243,13 +257,35 @@ impl Cells {
     }
 }
 
+/// A column of any type that has a text form (text, categorical, dates, decimals) as text; a type
+/// without one (lists, structs, binary) is an error naming the column.
+fn text_series(column: &Column, file: &str) -> Result<StringChunked> {
+    let dtype = column.dtype();
+    let readable = matches!(dtype, DataType::String | DataType::Null)
+        || dtype.is_primitive_numeric()
+        || dtype.is_bool()
+        || dtype.is_temporal()
+        || dtype.is_decimal()
+        || dtype.is_categorical()
+        || dtype.is_enum();
+    if !readable {
+        return Err(Error::input(
+            Location::file(file).with_column(column.name().as_str()),
+            format!("the column holds values of type {dtype}, which fazhi cannot read as cells; give text or numbers (one value per cell)"),
+        ));
+    }
+    let series = column.as_materialized_series();
+    let s = if dtype == &DataType::String { series.clone() } else { series.cast(&DataType::String)? };
+    Ok(s.str()?.rechunk().into_owned())
+}
+
 fn text_cell(cell: Option<&str>) -> ValueCell<'_> {
     cell.map(str::trim).filter(|s| !s.is_empty()).map_or(ValueCell::Empty, ValueCell::Text)
 }
 
 fn key_text(cell: ValueCell<'_>) -> Option<Cow<'_, str>> {
     match cell {
-        ValueCell::Text(t) => Some(Cow::Borrowed(t)),
+        ValueCell::Text(t) => Some(crate::normalize::clean_key(t)).filter(|k| !k.is_empty()),
         ValueCell::Number(x) => Some(Cow::Owned(format_number(x))),
         ValueCell::Empty => None,
     }
@@ -325,7 +361,7 @@ impl Builder<'_> {
             indicator,
             text: raw.value.text().map(Cow::into_owned),
             reason,
-            message,
+            message: crate::error::clip(message, 500),
         };
         if self.strict {
             return Err(Error::Validation {
@@ -357,21 +393,22 @@ impl Builder<'_> {
     }
 
     /// The unit's id: from the one-entry cache, else resolved (through the unit table when given).
-    fn resolve_unit(&mut self, text: &str) -> Option<u32> {
+    /// The unit's id, or the message of why the text names no unit of the table.
+    fn resolve_unit(&mut self, text: &str) -> std::result::Result<u32, String> {
         if let Some((last, id)) = &self.last_unit
             && last == text
         {
-            return Some(*id);
+            return Ok(*id);
         }
         let id = match self.units {
             None => self.unit_id(text),
             Some(units) => {
-                let code = units.resolve(text)?.code.clone();
+                let code = units.resolve_or_why(text)?.code.clone();
                 self.unit_id(&code)
             }
         };
         self.last_unit = Some((text.to_string(), id));
-        Some(id)
+        Ok(id)
     }
 
     fn push(&mut self, raw: RawObservation<'_>) -> Result<()> {
@@ -415,9 +452,9 @@ impl Builder<'_> {
                 format!("year {shown:?} is not a whole year between 1949 and 2100; write it as 2023"),
             );
         };
-        let Some(unit) = self.resolve_unit(unit_text) else {
-            let message = format!("unit {unit_text:?} is not in the unit table; add it there or fix the code/name");
-            return self.reject(&raw, RejectReason::UnknownUnit, message);
+        let unit = match self.resolve_unit(unit_text) {
+            Ok(unit) => unit,
+            Err(message) => return self.reject(&raw, RejectReason::UnknownUnit, message),
         };
         let ind = &self.catalogue.indicators[indicator];
         let interval = match read_value(ind, raw.value) {
@@ -546,7 +583,7 @@ pub(crate) fn parse_year(text: &str) -> Option<i32> {
 
 fn find_column<'a>(frame: &'a DataFrame, names: &[&str]) -> Option<&'a PlSmallStr> {
     frame.get_column_names().into_iter().find(|c| {
-        let c = c.trim().trim_start_matches('\u{feff}').to_lowercase();
+        let c = crate::normalize::clean_key(c).to_lowercase();
         names.contains(&c.as_str())
     })
 }
@@ -610,16 +647,16 @@ impl Panel {
             rejected: Vec::new(),
             input_rows: 0,
         };
-        let unit_cells = Cells::read(frame.column(&unit_col)?)?;
-        let year_cells = Cells::read(frame.column(&year_col)?)?;
+        let unit_cells = Cells::read_key(frame.column(&unit_col)?, file)?;
+        let year_cells = Cells::read(frame.column(&year_col)?, file)?;
         // The columns that hold values, with their names (one in long form).
         let value_columns: Vec<&Column>;
         let long_form = match (&indicator_col, &value_col) {
             (Some(ind_col), Some(val_col)) => {
-                let ind_cells = Cells::read(frame.column(ind_col)?)?;
+                let ind_cells = Cells::read_key(frame.column(ind_col)?, file)?;
                 let val_column = frame.column(val_col)?;
                 value_columns = vec![val_column];
-                let val_cells = Cells::read(val_column)?;
+                let val_cells = Cells::read(val_column, file)?;
                 let cells = unit_cells.iter().zip(year_cells.iter()).zip(ind_cells.iter()).zip(val_cells.iter());
                 for (i, (((unit, year), indicator), value)) in cells.enumerate() {
                     builder.push(RawObservation {
@@ -647,7 +684,7 @@ impl Panel {
                     .iter()
                     .map(|c| catalogue.resolve(c.name()).ok_or_else(|| Some(Cow::Borrowed(c.name().as_str()))))
                     .collect();
-                let cells: Vec<Cells> = value_columns.iter().map(|c| Cells::read(c)).collect::<Result<_>>()?;
+                let cells: Vec<Cells> = value_columns.iter().map(|c| Cells::read(c, file)).collect::<Result<_>>()?;
                 for i in 0..frame.height() {
                     for (k, column) in value_columns.iter().enumerate() {
                         let value = cells[k].get(i);

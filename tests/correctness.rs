@@ -187,3 +187,38 @@ fn scores_equal_in_arithmetic_tie_in_rank() {
     }
     assert!(noisy > 0, "no pair differed in floating point; the test no longer exercises the tolerance");
 }
+
+#[test]
+fn bands_and_growth_behave_as_the_methodology_says() {
+    // A band [0, 5]: inside it the achievement is 1 although its lower end is 0; above it hi / x.
+    let p =
+        default_panel(&[("合成甲镇", 2024, "DISP_PETITIONS_BEYOND_LEVEL", "3"), ("合成乙镇", 2024, "DISP_PETITIONS_BEYOND_LEVEL", "10")]);
+    let frame = df!(
+        "indicator" => ["DISP_PETITIONS_BEYOND_LEVEL"], "year" => [2024], "comparator" => ["between"],
+        "target" => [0.0], "target_hi" => [5.0],
+    )
+    .unwrap();
+    let t = Targets::from_frame(&frame, p.catalogue(), "<test>").unwrap();
+    let g = gaps(&p, &t, &GapOptions::default()).unwrap();
+    let inside = rows_of(&g, "合成甲镇")[0];
+    assert_eq!(float(&g, "achievement", inside), Some(1.0));
+    let above = rows_of(&g, "合成乙镇")[0];
+    assert_eq!(float(&g, "achievement", above), Some(0.5));
+    assert_eq!(float(&g, "gap", above), Some(5.0));
+
+    // Growth: only the first and last values enter the rate (a zero between them does not
+    // matter), and an unchanged series is limited_growth whatever the polarity.
+    let p = default_panel(&[
+        ("合成甲镇", 2020, "PUB_MATERIALS", "100"),
+        ("合成甲镇", 2021, "PUB_MATERIALS", "0"),
+        ("合成甲镇", 2022, "PUB_MATERIALS", "121"),
+        ("合成乙镇", 2020, "DISP_PETITIONS_BEYOND_LEVEL", "4"),
+        ("合成乙镇", 2022, "DISP_PETITIONS_BEYOND_LEVEL", "4"),
+    ]);
+    let pr = progress(&p, None, &ProgressOptions::default()).unwrap();
+    let r = rows_of(&pr, "合成甲镇")[0];
+    assert!((float(&pr, "actual_rate", r).unwrap() - 0.1).abs() < 1e-12);
+    assert_eq!(text(&pr, "category", r), Some("substantial_growth"));
+    let r = rows_of(&pr, "合成乙镇")[0];
+    assert_eq!(text(&pr, "category", r), Some("limited_growth"));
+}

@@ -23,7 +23,7 @@ pub use progress::{PROGRESS_COLUMNS, ProgressMethod, ProgressOptions, ProgressTh
 
 use polars::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::model::{Catalogue, Indicator, Measure, Target, Units};
 use crate::panel::Panel;
 
@@ -130,6 +130,13 @@ pub(crate) fn target_units(target: &Target, panel: &Panel, units: Option<&Units>
     let codes = panel.unit_codes();
     let find = |code: &str| codes.binary_search_by(|c| c.as_str().cmp(code)).ok().map(|i| i as u32);
     if let Some(unit) = &target.unit {
+        if let Some(table) = units
+            && table.resolve(unit).is_none()
+            && let Err(why) = table.resolve_or_why(unit)
+            && why.contains("belongs to")
+        {
+            return Err(Error::targets(Location::file(&target.origin), why));
+        }
         let code = units.and_then(|u| u.resolve(unit)).map_or(unit.as_str(), |u| u.code.as_str());
         return Ok((find(code).into_iter().collect(), "unit"));
     }

@@ -263,7 +263,7 @@ impl Rules {
     pub fn read(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(&name, e))?;
+        let text = crate::io::file::read_utf8(path, crate::io::MAX_CONFIG_BYTES, "rules")?;
         Self::from_toml_str(&text, &name)
     }
 

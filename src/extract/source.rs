@@ -1,7 +1,6 @@
 //! Reading reports from files: plain text (any encoding Chinese offices write), Word `.docx`
 //! (paragraphs and table cells) and saved government web pages (`.html`, `.htm`).
 
-use std::io::Read;
 use std::path::Path;
 
 use quick_xml::Reader;
@@ -50,7 +49,7 @@ pub(crate) fn read_report(path: &Path, encoding: Option<&str>) -> Result<(String
             "not a report file fazhi reads: use .txt (UTF-8, GBK/GB18030, UTF-16), .docx or .html/.htm; save .doc and .pdf reports as .docx or .txt first",
         )
     })?;
-    let bytes = std::fs::read(path).map_err(|e| Error::io(&file, e))?;
+    let bytes = crate::io::file::read_file(path, crate::io::MAX_REPORT_BYTES, "report")?;
     match format {
         ReportFormat::Docx => Ok((docx_text(&bytes, &file)?, format, None)),
         ReportFormat::Text | ReportFormat::Html => {
@@ -70,12 +69,22 @@ pub fn docx_text(bytes: &[u8], file: &str) -> Result<String> {
     let bad = |m: String| Error::input(Location::file(file), m);
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| bad(format!("not a .docx file (the zip container cannot be read: {e}); save the report as .docx or .txt")))?;
-    let mut xml = String::new();
-    archive
+    let entry = archive
         .by_name("word/document.xml")
-        .map_err(|e| bad(format!("the .docx has no word/document.xml ({e}); is it a Word document?")))?
-        .read_to_string(&mut xml)
-        .map_err(|e| bad(format!("cannot read word/document.xml: {e}")))?;
+        .map_err(|e| bad(format!("the .docx has no word/document.xml ({e}); is it a Word document?")))?;
+    // The size the zip claims is checked first, and the inflated bytes are counted as they come,
+    // so a small file that inflates to gigabytes (a zip bomb) is refused, not unpacked.
+    let limit = crate::io::MAX_REPORT_BYTES;
+    if entry.size() > limit {
+        return Err(bad(format!(
+            "word/document.xml inflates to {} MiB, more than fazhi reads ({} MiB); is this a report?",
+            entry.size().div_ceil(1 << 20),
+            limit >> 20
+        )));
+    }
+    let hint = entry.size();
+    let bytes = crate::io::file::read_bounded(entry, hint, limit, file, "report")?;
+    let xml = String::from_utf8(bytes).map_err(|e| bad(format!("word/document.xml is not UTF-8 text: {e}")))?;
     let mut reader = Reader::from_str(&xml);
     let mut out = String::with_capacity(xml.len() / 4);
     let mut in_text = false;
@@ -211,6 +220,22 @@ const BLOCK_ELEMENTS: &[&str] = &[
 /// The report text of a saved web page: tags, scripts, styles and furniture (navigation,
 /// header, footer, 打印本页/关闭窗口 lines) removed, entities decoded; one line per block, table
 /// cells separated by tabs.
+/// Position of the first `</name` (any case) in `rest`, without copying it: a page with many
+/// scripts must stay linear in its length.
+fn find_end_tag(rest: &str, name: &str) -> Option<usize> {
+    let b = rest.as_bytes();
+    let n = name.len();
+    let mut from = 0;
+    while let Some(k) = rest[from..].find("</") {
+        let at = from + k;
+        if b.len() >= at + 2 + n && b[at + 2..at + 2 + n].eq_ignore_ascii_case(name.as_bytes()) {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
+}
+
 pub fn html_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 3);
     let bytes = html.as_bytes();
@@ -223,7 +248,25 @@ pub fn html_text(html: &str) -> String {
                 i = html[i..].find("-->").map_or(bytes.len(), |k| i + k + 3);
                 continue;
             }
-            let Some(close) = html[i..].find('>').map(|k| i + k) else { break };
+            // A '<' that opens no tag ("少于<5人", a '<' never closed) is text, not markup: it
+            // must not swallow what follows.
+            let opens_tag = bytes.get(i + 1).is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/' || b == b'!' || b == b'?');
+            let close = if opens_tag { html[i..].find('>').map(|k| i + k) } else { None };
+            let Some(close) = close else {
+                let next = html[i + 1..].find('<').map_or(bytes.len(), |k| i + 1 + k);
+                if skipping.is_none() {
+                    push_text(&mut out, &html[i..next]);
+                }
+                if !opens_tag {
+                    i = next;
+                    continue;
+                }
+                // No '>' anywhere after this point: the rest is text.
+                if skipping.is_none() {
+                    push_text(&mut out, &html[next..]);
+                }
+                break;
+            };
             let tag = &html[i + 1..close];
             i = close + 1;
             let closing = tag.starts_with('/');
@@ -249,9 +292,7 @@ pub fn html_text(html: &str) -> String {
             if !closing && !self_closing && (SKIP_ELEMENTS.contains(&name.as_str()) || has_furniture_class(body)) && name != "br" {
                 if name == "script" || name == "style" {
                     // Their content is raw text: jump to the closing tag.
-                    let end_tag = format!("</{name}");
-                    let lower = html[i..].to_ascii_lowercase();
-                    i = lower.find(&end_tag).map_or(bytes.len(), |k| i + k);
+                    i = find_end_tag(&html[i..], &name).map_or(bytes.len(), |k| i + k);
                     continue;
                 }
                 skipping = Some((name, 1));
@@ -370,5 +411,15 @@ mod tests {
                     <script>var a = 5;</script><p>发放宣传资料&nbsp;100份</p><div>【打印本页】【关闭窗口】</div><footer>版权所有 2024</footer></body></html>";
         let t = html_text(html);
         assert_eq!(t.trim(), "发放宣传资料 100份");
+    }
+
+    #[test]
+    fn a_stray_angle_bracket_is_text_and_scripts_are_skipped_in_one_pass() {
+        assert_eq!(html_text("<p>参会人数<50人，发放资料120份</p>").trim(), "参会人数<50人，发放资料120份");
+        assert_eq!(html_text("<p>调解纠纷9件 <b").trim(), "调解纠纷9件 <b");
+        // 40,000 scripts in a 1.5 MB page: each end tag is found from where the script starts
+        // (the old reader lowercased the whole rest of the page for every script).
+        let page = format!("<body>{}<p>调解纠纷9件</p>{}</body>", "<script>x</SCRIPT>".repeat(40_000), "<SCRIPT>y</script>".repeat(40_000));
+        assert_eq!(html_text(&page).trim(), "调解纠纷9件");
     }
 }

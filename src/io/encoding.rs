@@ -9,6 +9,11 @@ use crate::error::{Error, Location, Result};
 /// Order: a byte-order mark (UTF-8, UTF-16LE/BE); valid UTF-8; GB18030 (covers GBK and GB2312).
 /// Text that is neither is an error asking for an explicit encoding, never silently mangled.
 pub fn detect_and_decode(bytes: &[u8], file: &str) -> Result<(String, String)> {
+    // UTF-32 first: its little-endian mark begins like UTF-16's (FF FE), and encoding_rs has no
+    // UTF-32 decoder (browsers dropped it), so it is decoded here.
+    if let Some((text, name)) = utf32(bytes, file)? {
+        return Ok((text, name));
+    }
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
@@ -37,6 +42,7 @@ pub fn detect_and_decode(bytes: &[u8], file: &str) -> Result<(String, String)> {
             return Ok((text.into_owned(), encoding.name().to_string()));
         }
     }
+    mixed_encodings(bytes, file)?;
     let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
     if !had_errors {
         return Ok((text.into_owned(), GB18030.name().to_string()));
@@ -45,6 +51,70 @@ pub fn detect_and_decode(bytes: &[u8], file: &str) -> Result<(String, String)> {
         Location::file(file),
         "the text is neither UTF-8 nor GBK/GB18030; pass the encoding explicitly (encoding=\"big5\", \"utf-16le\", …) or re-save the file as UTF-8",
     ))
+}
+
+/// UTF-32 text (with a byte-order mark, or ASCII-heavy text with three NUL bytes in every four),
+/// decoded; `None` when the bytes are not UTF-32.
+fn utf32(bytes: &[u8], file: &str) -> Result<Option<(String, String)>> {
+    let (little, body, name) = if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        (true, &bytes[4..], "UTF-32LE (BOM)")
+    } else if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        (false, &bytes[4..], "UTF-32BE (BOM)")
+    } else if bytes.len() >= 8
+        && bytes.len() % 4 == 0
+        && bytes.chunks_exact(4).take(64).all(|q| q[3] == 0 && q[2] <= 0x10 && (q[0] | q[1] | q[2]) != 0)
+    {
+        (true, bytes, "UTF-32LE")
+    } else if bytes.len() >= 8
+        && bytes.len() % 4 == 0
+        && bytes.chunks_exact(4).take(64).all(|q| q[0] == 0 && q[1] <= 0x10 && (q[1] | q[2] | q[3]) != 0)
+    {
+        (false, bytes, "UTF-32BE")
+    } else {
+        return Ok(None);
+    };
+    if body.len() % 4 != 0 {
+        return Err(Error::input(
+            Location::file(file),
+            "the file looks like UTF-32 but its length is not a multiple of 4 bytes; re-save it as UTF-8",
+        ));
+    }
+    let mut text = String::with_capacity(body.len() / 4);
+    for (k, q) in body.chunks_exact(4).enumerate() {
+        let code = if little { u32::from_le_bytes([q[0], q[1], q[2], q[3]]) } else { u32::from_be_bytes([q[0], q[1], q[2], q[3]]) };
+        let c = char::from_u32(code).ok_or_else(|| {
+            Error::input(
+                Location::file(file),
+                format!("the file looks like UTF-32 but character {} is not valid; re-save it as UTF-8", k + 1),
+            )
+        })?;
+        text.push(c);
+    }
+    Ok(Some((text, name.to_string())))
+}
+
+/// Refuses a file whose lines are in two encodings (some valid UTF-8 with Chinese text, others
+/// not UTF-8): decoding it all as GBK would turn the UTF-8 lines into mojibake without a word.
+fn mixed_encodings(bytes: &[u8], file: &str) -> Result<()> {
+    let (mut utf8_line, mut other_line) = (None, None);
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.is_ascii() {
+            continue;
+        }
+        match std::str::from_utf8(line) {
+            Ok(_) => utf8_line = utf8_line.or(Some(i + 1)),
+            Err(_) => other_line = other_line.or(Some(i + 1)),
+        }
+        if let (Some(a), Some(b)) = (utf8_line, other_line) {
+            return Err(Error::input(
+                Location::file(file),
+                format!(
+                    "the file mixes two text encodings: line {a} is UTF-8 and line {b} is not (GBK?); copying rows from two files does this. Save the whole file again in one encoding (UTF-8)"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Decodes `bytes` with the encoding named by `label` (WHATWG labels: `gbk`, `gb18030`, `utf-8`,
@@ -86,6 +156,20 @@ mod tests {
         assert_eq!(detect_and_decode(&utf16, "a").unwrap().0, text);
         let utf16_nobom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
         assert_eq!(detect_and_decode(&utf16_nobom, "a").unwrap().0, text);
+    }
+
+    #[test]
+    fn utf32_is_decoded_and_mixed_encodings_are_refused() {
+        let text = "单位,年份\n四棵树镇,2023\n";
+        let le: Vec<u8> = [0xFF, 0xFE, 0, 0].into_iter().chain(text.chars().flat_map(|c| (c as u32).to_le_bytes())).collect();
+        assert_eq!(detect_and_decode(&le, "a").unwrap(), (text.to_string(), "UTF-32LE (BOM)".to_string()));
+        let be: Vec<u8> = text.chars().flat_map(|c| (c as u32).to_be_bytes()).collect();
+        assert_eq!(detect_and_decode(&be, "a").unwrap().0, text);
+        // One UTF-8 row and one GBK row.
+        let mut mixed = "单位,年份\n四棵树镇,2023\n".as_bytes().to_vec();
+        mixed.extend_from_slice(&encoding_rs::GBK.encode("合成乙镇,2023\n").0);
+        let e = detect_and_decode(&mixed, "m.csv").unwrap_err().to_string();
+        assert!(e.contains("line 1 is UTF-8 and line 3 is not"), "{e}");
     }
 
     #[test]

@@ -218,7 +218,7 @@ impl Catalogue {
     pub fn read(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(&name, e))?;
+        let text = crate::io::file::read_utf8(path, crate::io::MAX_CONFIG_BYTES, "catalogue")?;
         match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
             Some("json") => Self::from_json_str(&text, &name),
             Some("toml") => Self::from_toml_str(&text, &name),
@@ -266,12 +266,33 @@ impl Catalogue {
             self.lookup.insert(ind.code.clone(), i);
             self.lookup.insert(ind.code.to_ascii_uppercase(), i);
         }
-        // Names and aliases never shadow a code.
+        // A name or alias names one indicator: one that is another indicator's code, name or
+        // alias would send a column to whichever came first, so it is refused.
+        let mut names: HashMap<String, usize> = HashMap::new();
         for (i, ind) in self.indicators.iter().enumerate() {
             for name in std::iter::once(&ind.name_zh).chain(std::iter::once(&ind.name_en)).chain(ind.aliases.iter()) {
-                self.lookup.entry(name.clone()).or_insert(i);
-                self.lookup.entry(strip_quotes(name)).or_insert(i);
+                for key in [name.trim().to_string(), strip_quotes(name.trim())] {
+                    if key.is_empty() {
+                        continue;
+                    }
+                    let owner = self.lookup.get(&key).or_else(|| self.lookup.get(&key.to_ascii_uppercase())).or_else(|| names.get(&key));
+                    if let Some(&j) = owner
+                        && j != i
+                    {
+                        return Err(Error::catalogue(
+                            Location::file(&self.origin).with_indicator(&ind.code),
+                            format!(
+                                "{key:?} names both {} and {}; each code, name and alias must name one indicator, so rename or remove one",
+                                self.indicators[j].code, ind.code
+                            ),
+                        ));
+                    }
+                    names.insert(key, i);
+                }
             }
+        }
+        for (key, i) in names {
+            self.lookup.entry(key).or_insert(i);
         }
         Ok(self)
     }

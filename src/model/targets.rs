@@ -93,6 +93,44 @@ pub struct Target {
     pub origin: String,
 }
 
+/// Two rows for one (unit or county, indicator, year) that say different things cannot both
+/// hold, and keeping one would drop the other without a word: refused, naming both rows.
+/// Identical repeats are harmless and kept.
+fn check_conflicts(targets: &[Target], origin: &str) -> Result<()> {
+    type Key<'a> = (Option<&'a str>, Option<&'a str>, &'a str, i32);
+    let mut seen: std::collections::HashMap<Key<'_>, &Target> = std::collections::HashMap::new();
+    for t in targets {
+        let key = (t.unit.as_deref(), t.county.as_deref(), t.indicator.as_str(), t.year);
+        match seen.get(&key) {
+            None => {
+                seen.insert(key, t);
+            }
+            Some(first) => {
+                let same = first.comparator == t.comparator
+                    && first.value == t.value
+                    && first.value_hi == t.value_hi
+                    && first.tiers == t.tiers
+                    && first.baseline_year == t.baseline_year;
+                if !same {
+                    let scope = match (&t.unit, &t.county) {
+                        (Some(u), _) => format!("unit {u}"),
+                        (None, Some(c)) => format!("county {c}"),
+                        (None, None) => "all units".to_string(),
+                    };
+                    return Err(Error::targets(
+                        Location::file(origin).with_indicator(&t.indicator),
+                        format!(
+                            "two different targets for {scope}, {} in {} ({} and {}); keep the one that holds and delete the other",
+                            t.indicator, t.year, first.origin, t.origin
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A set of plan targets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Targets {
@@ -229,6 +267,7 @@ impl Targets {
                 origin: format!("{origin}, row {row}"),
             });
         }
+        check_conflicts(&targets, origin)?;
         Ok(Self { targets })
     }
 

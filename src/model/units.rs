@@ -47,6 +47,10 @@ pub struct Units {
     pub units: Vec<Unit>,
     #[serde(skip)]
     lookup: HashMap<String, usize>,
+    /// Names that more than one unit carries (城关镇 in two counties), with those units: a name
+    /// that is not unique resolves to nothing, and [`Units::resolve_or_why`] says why.
+    #[serde(skip)]
+    shared_names: HashMap<String, Vec<usize>>,
 }
 
 const CODE_HEADERS: &[&str] = &["code", "unit", "unit_code", "代码", "编码", "单位代码", "乡镇代码"];
@@ -147,15 +151,58 @@ impl Units {
                 ));
             }
         }
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, u) in units.iter().enumerate() {
-            lookup.entry(u.name.clone()).or_insert(i);
+            by_name.entry(u.name.as_str()).or_default().push(i);
         }
-        Ok(Self { units, lookup })
+        let mut shared_names = HashMap::new();
+        for (name, ids) in by_name {
+            // A code always means its own unit, even when another unit is named like it.
+            if lookup.contains_key(name) {
+                continue;
+            }
+            if ids.len() == 1 {
+                lookup.insert(name.to_string(), ids[0]);
+            } else {
+                shared_names.insert(name.to_string(), ids);
+            }
+        }
+        Ok(Self { units, lookup, shared_names })
     }
 
-    /// The unit with this code or name.
+    /// The unit with this code or name (trimmed, invisible characters removed). A name that
+    /// several units share resolves to none of them.
     pub fn resolve(&self, code_or_name: &str) -> Option<&Unit> {
-        self.lookup.get(code_or_name.trim()).map(|&i| &self.units[i])
+        self.lookup.get(crate::normalize::clean_key(code_or_name).as_ref()).map(|&i| &self.units[i])
+    }
+
+    /// As [`Units::resolve`], or why not: unknown, or a name several units share (with their
+    /// codes and counties, so the message can say which code to use).
+    pub fn resolve_or_why(&self, code_or_name: &str) -> std::result::Result<&Unit, String> {
+        let key = crate::normalize::clean_key(code_or_name);
+        if let Some(u) = self.resolve(&key) {
+            return Ok(u);
+        }
+        match self.shared_names.get(key.as_ref()) {
+            Some(ids) => {
+                let which: Vec<String> = ids
+                    .iter()
+                    .map(|&i| {
+                        let u = &self.units[i];
+                        match &u.county {
+                            Some(c) => format!("{} in {c}", u.code),
+                            None => u.code.clone(),
+                        }
+                    })
+                    .collect();
+                Err(format!(
+                    "the unit name {key:?} belongs to {} units of the unit table ({}); write the unit's code instead",
+                    ids.len(),
+                    which.join(", ")
+                ))
+            }
+            None => Err(format!("unit {key:?} is not in the unit table; add it there or fix the code/name")),
+        }
     }
 
     /// The unit with this code.

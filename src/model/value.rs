@@ -191,6 +191,10 @@ pub fn parse_boolean(text: &str) -> Option<bool> {
 /// into an [`Interval`] with its qualifier, percent flag and measure word.
 ///
 /// Errors name the text and say why it is not a value; nothing is guessed.
+/// Numbers at or above this magnitude (10^15, 16 digits) are refused: no report figure is that
+/// large, and above 2^53 a float no longer holds every integer, so the text cannot be kept exact.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
 pub fn parse_value(text: &str) -> Result<ParsedValue> {
     let normalized = normalize(text);
     let err = |message: &str| Error::ValueParse { text: text.to_string(), message: message.to_string() };
@@ -219,6 +223,10 @@ pub fn parse_value(text: &str) -> Result<ParsedValue> {
         percent = true;
     }
     let first = p.number().ok_or_else(|| err("no number found; write digits (8, 1060, 89.93) or Chinese numerals (八, 一百零五)"))?;
+    let too_large = |x: f64| !x.is_finite() || x.abs() >= MAX_MAGNITUDE;
+    if too_large(first) {
+        return Err(err("the number is too large to be a report figure (at most 15 digits); check the cell"));
+    }
     let mut second: Option<f64> = None;
     let mut measure_word = String::new();
     loop {
@@ -233,6 +241,9 @@ pub fn parse_value(text: &str) -> Result<ParsedValue> {
         if second.is_none() && measure_word.is_empty() && p.eat_range_separator() {
             let _ = p.eat_str("百分之");
             let n = p.number().ok_or_else(|| err("a range needs a number after the separator, as in 3—5"))?;
+            if too_large(n) {
+                return Err(err("the number is too large to be a report figure (at most 15 digits); check the cell"));
+            }
             second = Some(n);
             continue;
         }
@@ -244,6 +255,11 @@ pub fn parse_value(text: &str) -> Result<ParsedValue> {
         {
             measure_word.push_str(word);
             continue;
+        }
+        if p.peek() == Some(',') && p.chars.get(p.pos + 1).is_some_and(char::is_ascii_digit) {
+            return Err(err(
+                "a comma between digits is a thousands separator only before three digits (1,060); write 1.5 for a decimal, or the number without the comma",
+            ));
         }
         return Err(err("unexpected text after the number; a cell holds one value such as 8, 1060多份, 95%以上 or 3—5人"));
     }
@@ -421,8 +437,10 @@ pub(crate) fn normalize(text: &str) -> String {
         if c.is_whitespace() {
             continue;
         }
-        // 1,060 → 1060 (a comma between digits is a thousands separator).
-        if c == ',' && i > 0 && i + 1 < chars.len() && chars[i - 1].is_ascii_digit() && chars[i + 1].is_ascii_digit() {
+        // 1,060 → 1060: a comma between digits is a thousands separator only before exactly
+        // three digits ("1,5" is not 15; it is left in, and the parser refuses it).
+        let digit_at = |k: usize| chars.get(k).is_some_and(|c| crate::normalize::normalize_char(*c).is_ascii_digit());
+        if c == ',' && i > 0 && digit_at(i - 1) && (1..=3).all(|k| digit_at(i + k)) && !digit_at(i + 4) {
             continue;
         }
         out.push(c);
@@ -593,42 +611,49 @@ impl Parser {
         }
         let has_unit = digits.iter().any(|c| chinese_unit(*c).is_some());
         if !has_unit {
-            // Positional digits: 二〇 → 20; a single digit → itself.
+            // Positional digits: 二〇 → 20; a single digit → itself. Too many digits give
+            // infinity, which the caller refuses (never a wrapped-around number).
             let mut v: u64 = 0;
             for c in &digits {
-                v = v * 10 + chinese_digit(*c)?;
+                let Some(next) = v.checked_mul(10).and_then(|v| v.checked_add(chinese_digit(*c)?)) else {
+                    return Some(f64::INFINITY);
+                };
+                v = next;
             }
             return Some(v as f64);
         }
-        let mut total: u64 = 0; // completed 亿 sections
-        let mut section: u64 = 0; // completed 万 sections below 亿
-        let mut group: u64 = 0; // current group below 万
-        let mut digit: Option<u64> = None;
+        // Sums in f64, exact for every integer a report can hold; nonsense such as 亿亿亿… grows
+        // to infinity, which the caller refuses.
+        let mut total = 0.0f64; // completed 亿 sections
+        let mut section = 0.0f64; // completed 万 sections below 亿
+        let mut group = 0.0f64; // current group below 万
+        let mut digit: Option<f64> = None;
         for c in digits {
             if let Some(d) = chinese_digit(c) {
-                digit = Some(d);
+                digit = Some(d as f64);
             } else if let Some(u) = chinese_unit(c) {
+                let u = u as f64;
                 match u {
-                    10 | 100 | 1000 => {
+                    10.0 | 100.0 | 1000.0 => {
                         // 十二 = 12: a bare 十 at the start means one ten.
-                        group += digit.unwrap_or(1) * u;
+                        group += digit.unwrap_or(1.0) * u;
                         digit = None;
                     }
-                    10_000 => {
-                        section += (group + digit.unwrap_or(0)) * 10_000;
-                        group = 0;
+                    10_000.0 => {
+                        section = (section + group + digit.unwrap_or(0.0)) * 10_000.0;
+                        group = 0.0;
                         digit = None;
                     }
                     _ => {
-                        total += (section + group + digit.unwrap_or(0)) * 100_000_000;
-                        section = 0;
-                        group = 0;
+                        total = (total + section + group + digit.unwrap_or(0.0)) * 100_000_000.0;
+                        section = 0.0;
+                        group = 0.0;
                         digit = None;
                     }
                 }
             }
         }
-        Some((total + section + group + digit.unwrap_or(0)) as f64)
+        Some(total + section + group + digit.unwrap_or(0.0))
     }
 }
 
@@ -746,6 +771,26 @@ mod tests {
         assert_eq!(iv("达89.93分").point, 89.93);
         assert_eq!(iv("合计40个课时").point, 40.0);
         assert_eq!(iv("均为100%").point, 100.0);
+    }
+
+    #[test]
+    fn oversized_numbers_and_stray_commas_are_refused() {
+        // Twenty 九 overflowed u64 and wrapped around; 400 digits parsed as infinity.
+        let nines: String = "九".repeat(20);
+        for text in [nines.as_str(), &"9".repeat(400), "1000000000000000", "九千九百九十九万亿亿"] {
+            let e = parse_value(text).unwrap_err().to_string();
+            assert!(e.contains("too large"), "{text}: {e}");
+        }
+        assert_eq!(iv("999999999999999").point, 999_999_999_999_999.0);
+        assert_eq!(iv("九千九百九十九亿").point, 999_900_000_000.0);
+        // A comma is a thousands separator only before exactly three digits.
+        assert_eq!(iv("1,060").point, 1060.0);
+        assert_eq!(iv("1,234,567").point, 1_234_567.0);
+        assert_eq!(iv("１，０６０份").point, 1060.0);
+        for text in ["1,5", "1,50", "1,0600"] {
+            let e = parse_value(text).unwrap_err().to_string();
+            assert!(e.contains("thousands separator"), "{text}: {e}");
+        }
     }
 
     #[test]
