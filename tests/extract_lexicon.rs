@@ -286,3 +286,49 @@ fn accepted_rules_are_valid_toml_for_any_lead() {
     let toml = x.accepted_rules_toml();
     Rules::from_toml_str(&toml, "accepted.toml").unwrap();
 }
+
+#[test]
+fn a_body_named_in_an_earlier_clause_is_carried_to_its_verb() {
+    // Synthetic variants of a common real pattern: the study group is named, then the count
+    // comes in a later clause with only its verb.
+    for (text, value) in [
+        ("将习近平法治思想纳入镇党委理论学习中心组学习重点内容，全年组织专题学习3次。", "3次"),
+        ("把宪法和民法典纳入党委理论学习中心组学习内容，全年开展6次集中学习研讨。", "6次"),
+    ] {
+        assert_eq!(pairs(&extract(text)), set(&[("LEAD_STUDY_SESSIONS", value)]), "{text}");
+    }
+    // Without a body in the sentence the verb alone claims nothing for the leadership.
+    let x = extract("全年组织专题学习3次，内容涉及民法典。");
+    assert!(!pairs(&x).iter().any(|(i, _)| i == "LEAD_STUDY_SESSIONS"), "{:?}", pairs(&x));
+}
+
+#[test]
+fn a_quoted_name_inside_a_phrase_does_not_break_it() {
+    // 法治宣传“六进”活动 is a 法治宣传活动 (the quoted name 六进 holds a numeral, not a count).
+    assert_eq!(pairs(&extract("合成乙镇开展法治宣传“六进”活动32场次。")), set(&[("PUB_EVENTS", "32场次")]));
+}
+
+#[test]
+fn the_last_noun_after_a_number_is_what_it_counts() {
+    // 重大决策 is a modifier of 法制审核: the number is not a count of major decisions.
+    let x = extract("全年完成31件重大决策与规范性文件法制审核。");
+    assert!(!pairs(&x).iter().any(|(i, _)| i == "DUTY_MAJOR_DECISIONS_REVIEWED"), "{:?}", pairs(&x));
+    // With nothing after it, the object after the number still counts.
+    assert_eq!(pairs(&extract("全年审查重大行政决策5件。")), set(&[("DUTY_MAJOR_DECISIONS_REVIEWED", "5件")]));
+}
+
+#[test]
+fn the_best_entry_of_an_indicator_is_chosen_after_the_head_noun() {
+    // Two entries of LEAD_STUDY_SESSIONS read the number: the body (理论学习中心组) further away
+    // and 集体学法 right before it; the head noun decides, so the nearer phrase is the match.
+    let x = extract("乡党委理论学习中心组全年集体学法十次。");
+    let v = x.values.iter().find(|v| v.indicator == "LEAD_STUDY_SESSIONS").unwrap();
+    assert!(v.matched.contains("集体学法"), "{}", v.matched);
+    assert!(v.confidence >= 0.8, "{}", v.confidence);
+}
+
+#[test]
+fn none_made_is_a_zero_for_normative_documents() {
+    let x = extract("加强规范性文件管理。2024年，合成丙镇未制定出台规范性文件，对现行文件进行了清理。");
+    assert_eq!(pairs(&x), set(&[("DUTY_NORMATIVE_DOCS", "0")]), "{:?}", x.values);
+}

@@ -74,7 +74,7 @@ const PER_PERSON: &[&str] = &["人均", "每人", "平均每人", "每户", "户
 const SHARED: &[&str] = &["均为", "均达", "均已", "均是", "均在", "均保持", "均超过", "都是", "都达", "都为", "都在"];
 
 /// Words before an object that say it did not happen: the value 0.
-const ZERO_BEFORE: &[&str] = &["未发生", "没有发生", "未出现", "没有出现", "杜绝", "无"];
+const ZERO_BEFORE: &[&str] = &["未发生", "没有发生", "未出现", "没有出现", "杜绝", "无", "未制定", "未出台", "没有制定"];
 /// Words after an object that say the same (越级上访零发生).
 const ZERO_AFTER: &[&str] = &["零发生", "为零", "零上访", "零记录"];
 
@@ -126,6 +126,12 @@ pub struct LexiconEntrySpec {
     /// "未发生/无 + object" states the value 0.
     #[serde(default)]
     pub zero: bool,
+    /// The objects name who acts (中心组, 领导班子), and a clause may leave them out: "将…纳入
+    /// 党委理论学习中心组学习内容，全年组织专题学习3次". Such an object anywhere earlier in the
+    /// sentence is carried to a number whose own verb (of this entry) stands right next to it,
+    /// whether or not a number followed it in its own clause.
+    #[serde(default)]
+    pub body: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -261,6 +267,9 @@ pub(crate) struct BoundEntry {
     per_village: bool,
     zero: bool,
     has_require: bool,
+    body: bool,
+    /// The object phrases, normalised (to tell a modifier that completes a phrase with its head).
+    objects: Vec<String>,
 }
 
 /// The lexicon checked against a catalogue, with its automaton.
@@ -464,6 +473,8 @@ impl Matcher {
                 per_village,
                 zero: spec.zero,
                 has_require: !spec.require.is_empty(),
+                body: spec.body,
+                objects: spec.objects.iter().map(|o| normalize_str(o.trim())).collect(),
             });
         }
         for w in PER_VILLAGE {
@@ -662,15 +673,26 @@ impl Matcher {
                     .filter(|f| has(f, Role::Action) && f.start >= lo_a && f.end <= hi_a)
                     .max_by_key(|f| (f.end, f.end - f.start))
             };
+            // A verb right after the number (开展4次集中学习研讨), for an object carried from
+            // an earlier clause.
+            let post_action = || -> Option<&Found> {
+                after.iter().copied().filter(|f| has(f, Role::Action)).min_by_key(|f| (f.start, std::cmp::Reverse(f.end - f.start)))
+            };
             let (object, gap, inherited, act) = if let Some(o) = before {
                 // A verb before the object or between it and the number (宣传资料发放3000份).
                 let act = action(0, anchor);
                 (**o, anchor - o.end, false, act)
             } else if let Some(o) = post {
+                // The head of a noun phrase stands last (31件重大决策与规范性文件法制审核 counts
+                // reviews): an object of this entry followed, in the same phrase, by an object of
+                // another entry is a modifier, and this entry does not read the number.
+                if self.later_head_of_other_entry(doc, ix, o.end, clause.1, e32) {
+                    continue;
+                }
                 // Each character between the number and a following object costs double.
                 (**o, 2 * (o.start - end), false, action(lo, start))
             } else {
-                let act = action(lo, start);
+                let act = action(lo, start).or_else(|| if entry.body { post_action() } else { None });
                 if act.is_none() && !per_village && !carried {
                     continue;
                 }
@@ -680,7 +702,7 @@ impl Matcher {
                 }
                 // A verb carries the object of an earlier clause only when it stands right before
                 // the number (排查矛盾纠纷210起，成功化解198起).
-                if act.is_some_and(|a| start - a.end > 2) && !per_village && !carried {
+                if act.is_some_and(|a| a.end <= start && start - a.end > 2) && !per_village && !carried {
                     continue;
                 }
                 // The carried object was counted in its own clause (排查矛盾纠纷210起): a number
@@ -690,7 +712,9 @@ impl Matcher {
                     let k = counted_values.partition_point(|m| m.0 < o.end);
                     counted_values.get(k).is_some_and(|m| m.0 < oce.min(clause.0))
                 };
-                match earlier.iter().filter(|f| has(f, Role::Object) && counted(f)).max_by_key(|f| (f.end, f.end - f.start)) {
+                // A body (中心组) is carried whether or not it was counted in its clause.
+                match earlier.iter().filter(|f| has(f, Role::Object) && (entry.body || counted(f))).max_by_key(|f| (f.end, f.end - f.start))
+                {
                     Some(o) => {
                         if earlier.iter().chain(&whole_clause).any(|f| has(f, Role::Exclude) && f.start >= o.start) {
                             continue;
@@ -732,21 +756,23 @@ impl Matcher {
             return reading;
         }
         claims.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.entry.cmp(&b.entry)));
-        // One claim per indicator (an indicator may have several entries).
-        let mut seen: Vec<usize> = Vec::new();
-        claims.retain(|c| {
-            let ind = self.entries[c.entry].indicator;
-            if seen.contains(&ind) {
-                false
-            } else {
+        // One claim per indicator (an indicator may have several entries): the best of each, in
+        // order of confidence (the claims are sorted).
+        let one_per_indicator = |claims: &mut Vec<Claim>| {
+            let mut seen: Vec<usize> = Vec::new();
+            claims.retain(|c| {
+                let ind = self.entries[c.entry].indicator;
+                let first = !seen.contains(&ind);
                 seen.push(ind);
-                true
-            }
-        });
+                first
+            });
+        };
         // A value shared through 均/都 (参学率和合格率均为100%): every object of the clause.
         let shared_by = |c: &Claim| !c.inherited && c.object.1 <= start && SHARED.iter().any(|w| doc.has(c.object.1, start, w));
-        if claims.iter().filter(|c| shared_by(c)).count() > 1 {
-            reading.taken = claims.iter().filter(|c| shared_by(c) && c.confidence >= LEXICON_BAR).cloned().collect();
+        let mut distinct = claims.clone();
+        one_per_indicator(&mut distinct);
+        if distinct.iter().filter(|c| shared_by(c)).count() > 1 {
+            reading.taken = distinct.iter().filter(|c| shared_by(c) && c.confidence >= LEXICON_BAR).cloned().collect();
             if reading.taken.len() > 1 {
                 return reading;
             }
@@ -763,6 +789,22 @@ impl Matcher {
                 .iter()
                 .any(|f| f.end == h && self.uses(f).iter().any(|u| u.0 != u32::MAX && matches!(u.1, Role::Object | Role::Name)));
             if bare_head {
+                // A modifier cut from its head by a quoted name (法治宣传“六进”活动) still makes
+                // one phrase with it when the entry knows the whole phrase (法治宣传活动).
+                let head_start = own.iter().filter(|f| f.end == h).map(|f| f.start).min().unwrap_or(h);
+                let head_text = doc.norm_str(head_start, h);
+                let joins_head = |c: &Claim| {
+                    let between = doc.norm_str(c.object.1, head_start);
+                    let quoted = between.is_empty()
+                        || (between.starts_with('“') && between.ends_with('”') && between.chars().count() <= 10)
+                        || (between.starts_with('"') && between.ends_with('"') && between.chars().count() <= 10);
+                    let whole = format!("{}{head_text}", doc.norm_str(c.object.0, c.object.1));
+                    let indicator = self.entries[c.entry].indicator;
+                    quoted && self.entries.iter().any(|x| x.indicator == indicator && x.objects.contains(&whole))
+                };
+                for c in claims.iter_mut().filter(|c| !c.inherited && c.object.1 < h && c.object.0 < end && joins_head(c)) {
+                    c.object.1 = h;
+                }
                 claims.retain(|c| c.inherited || c.object.0 >= end || c.object.1 >= h);
                 if claims.is_empty() {
                     return reading;
@@ -780,6 +822,8 @@ impl Matcher {
             }
             claims.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.entry.cmp(&b.entry)));
         }
+        // Each indicator's best entry, once the head noun has moved the confidences.
+        one_per_indicator(&mut claims);
         let best = claims[0].clone();
         let ambiguous = claims.get(1).is_some_and(|second| best.confidence - second.confidence < AMBIGUITY_MARGIN);
         if best.confidence >= LEXICON_BAR && !ambiguous {
@@ -792,6 +836,29 @@ impl Matcher {
             reading.below_bar = Some(b);
         }
         reading
+    }
+
+    /// True when, after an object ending at `from`, the same noun phrase (no punctuation, no
+    /// number, at most 16 characters, inside the clause) goes on to an object phrase of an entry
+    /// other than `entry`: that later phrase is the head, and the first one a modifier.
+    fn later_head_of_other_entry(&self, doc: &Doc, ix: &DocIndex, from: usize, clause_end: usize, entry: u32) -> bool {
+        let mut np_end = from;
+        while np_end < clause_end.min(from + 16) {
+            let c = doc.norm[np_end];
+            if c.is_ascii_digit() || "，。；：、,;:（）()“”《》零一二三四五六七八九十两百千万".contains(c) {
+                break;
+            }
+            np_end += 1;
+        }
+        let a = ix.found.partition_point(|f| f.end <= from);
+        let indicator = self.entries[entry as usize].indicator;
+        let of_indicator = |u: &(u32, Role)| u.0 != u32::MAX && self.entries[u.0 as usize].indicator == indicator;
+        // `found` is sorted by end.
+        ix.found[a..].iter().take_while(|f| f.end <= np_end).any(|f| {
+            f.start >= from
+                && self.uses(f).iter().any(|u| u.0 != u32::MAX && !of_indicator(u) && matches!(u.1, Role::Object | Role::Name))
+                && !self.uses(f).iter().any(of_indicator)
+        })
     }
 
     /// Zero values said in words: `全年未发生越级上访` → (entry, span of 未发生). At most one per
