@@ -114,8 +114,12 @@ fn import_stream(stream: ArrowArrayStream) -> PolarsResult<DataFrame> {
         let Some(batch) = batch.as_any().downcast_ref::<StructArray>() else {
             polars_bail!(ComputeError: "the Arrow stream yielded a batch that is not a struct array");
         };
-        for (k, values) in batch.values().iter().enumerate() {
-            chunks[k].push(values.clone());
+        // A producer whose batches do not match its own schema is refused, not indexed past.
+        if batch.values().len() != fields.len() {
+            polars_bail!(ComputeError: "the Arrow stream yielded a batch of {} columns for a schema of {}", batch.values().len(), fields.len());
+        }
+        for (column, values) in chunks.iter_mut().zip(batch.values()) {
+            column.push(values.clone());
         }
     }
     let columns = fields
