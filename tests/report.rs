@@ -142,3 +142,23 @@ fn workbook_structure_snapshot() {
     }
     insta::assert_yaml_snapshot!(structure);
 }
+
+/// A year that was not scored has no scorecard: an error listing the scored years, and no file
+/// (before, the workbook was written with empty sheets).
+#[test]
+fn scorecard_for_a_year_not_scored_is_refused() {
+    let panel = demo();
+    let scores = score(&panel, &ScoreOptions { years: Some(vec![2023, 2024]), ..Default::default() }).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub").join("card.xlsx");
+    for year in [2030, 2022] {
+        let card = Scorecard { year: Some(year), ..Scorecard::new(&scores) };
+        let e = card.shown_year().unwrap_err();
+        assert!(matches!(e, fazhi::Error::InvalidArgument(_)), "{e:?}");
+        let message = card.write_xlsx(&path).unwrap_err().to_string();
+        assert!(message.contains(&format!("year {year} was not scored")) && message.contains("scored years: 2023, 2024"), "{message}");
+        assert!(!path.exists() && !path.parent().unwrap().exists());
+    }
+    // A scored year is still fine.
+    assert_eq!(Scorecard { year: Some(2023), ..Scorecard::new(&scores) }.shown_year().unwrap(), 2023);
+}

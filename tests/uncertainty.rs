@@ -167,3 +167,52 @@ fn sensitivity_names_the_inputs_that_move_ranks() {
     let fixed = UncertaintyOptions { weights_spread: 0.0, intervals: false, ..UncertaintyOptions::new(2024) };
     assert!(Prepared::new(&panel, &fixed).unwrap().sensitivity(16, 0, &mut |_, _| true).is_err());
 }
+
+#[test]
+fn sizes_beyond_the_limits_are_refused_up_front() {
+    use fazhi::uncertainty::{MAX_BASE, MAX_BOOTSTRAP, MAX_DRAWS};
+    let panel = demo();
+    // Before, 2^62 draws panicked (capacity overflow) and 10^9 reserved some 100 GB up front.
+    for draws in [1usize << 62, 1_000_000_000, MAX_DRAWS + 1] {
+        let options = UncertaintyOptions { draws, ..UncertaintyOptions::new(2024) };
+        let e = uncertainty(&panel, &options, &mut |_, _| panic!("no draw may run")).unwrap_err();
+        assert!(matches!(e, fazhi::Error::InvalidArgument(_)));
+        let message = e.to_string();
+        assert!(message.contains("draws must be at most 1000000") && message.contains(&draws.to_string()), "{message}");
+    }
+    // With many units the memory bound is lower: draws × units ≤ 10^8.
+    let rows: Vec<(String, i32, &str, String)> = (0..200).map(|u| (format!("U{u:03}"), 2024, "A", format!("{}", u + 1))).collect();
+    let rows: Vec<(&str, i32, &str, &str)> = rows.iter().map(|r| (r.0.as_str(), r.1, r.2, r.3.as_str())).collect();
+    let wide = toy_panel_text(&rows);
+    let options = UncertaintyOptions { draws: 600_000, ..UncertaintyOptions::new(2024) };
+    let message = uncertainty(&wide, &options, &mut |_, _| panic!("no draw may run")).unwrap_err().to_string();
+    assert!(message.contains("at most 500000 for a panel of 200 units"), "{message}");
+    // Sensitivity: base rows and bootstrap resamples, refused before any run.
+    let prepared = Prepared::new(&panel, &UncertaintyOptions::new(2024)).unwrap();
+    for (base, bootstrap, named) in
+        [(1usize << 62, 10, "base"), (MAX_BASE + 1, 10, "base"), (16, 1 << 62, "bootstrap"), (16, MAX_BOOTSTRAP + 1, "bootstrap")]
+    {
+        let message = prepared.sensitivity(base, bootstrap, &mut |_, _| panic!("no run may start")).unwrap_err().to_string();
+        assert!(message.contains(&format!("{named} must be at most")), "{message}");
+    }
+}
+
+#[test]
+fn every_phase_of_the_sensitivity_can_be_cancelled() {
+    let panel = demo();
+    let prepared = Prepared::new(&panel, &UncertaintyOptions::new(2024)).unwrap();
+    // Two inputs vary (weights, intervals): 4 runs per base row.
+    let (base, bootstrap) = (64, 500);
+    let runs = base * 4;
+    let mut last = (0, 0);
+    let e = prepared
+        .sensitivity(base, bootstrap, &mut |done, total| {
+            last = (done, total);
+            done <= runs
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("bootstrap"), "{e}");
+    assert_eq!(last, (runs + 64, runs + bootstrap), "the bootstrap reports progress after its first chunk");
+    let e = prepared.sensitivity(base, bootstrap, &mut |done, _| done < runs).unwrap_err();
+    assert!(e.to_string().contains("runs"), "{e}");
+}

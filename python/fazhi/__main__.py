@@ -9,19 +9,91 @@
                     and print the ranking.
 ``fazhi validate``  validate a panel file against the catalogue and print the rejection report.
 
-Exit codes: 0 success; 1 the work ran but its result is empty or has problems you asked to fail on
-(``validate --fail-on-reject``, ``extract`` with no value found, ``score`` with no unit ranked);
-2 a usage error or an input that cannot be read at all. Messages go to stderr.
+Exit codes (messages go to stderr, one line, no traceback):
+
+0    success
+1    the work ran but its result is empty or has problems you asked to fail on
+     (``validate --fail-on-reject``, ``extract`` with no value found, ``score`` with no unit ranked)
+2    a usage error: a bad option or value (``--draws -5``, an unknown ``--normalise``), a file named
+     on the command line that does not exist, an ``--out``/``-o`` that cannot be written
+3    the input was found but fazhi refused it: one of its typed errors (InputError,
+     ValidationError, CatalogueError, TargetsError, ExtractionError, ScoringError), printed with
+     its message, which names the file, row and column
+70   a bug in fazhi (fazhi.InternalError, a Rust panic, or any other unexpected error): the message
+     says so and where to report it
+130  interrupted (Ctrl-C)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 import warnings
 from pathlib import Path
+from typing import NoReturn
 
 import polars as pl
+
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+EXIT_BUG = 70
+EXIT_INTERRUPTED = 130
+
+# Panel.uncertainty refuses more (docs/methodology.md §8, Limits); checked here before any work.
+MAX_DRAWS = 1_000_000
+
+
+class _UsageError(Exception):
+    """A command-line value that cannot be used; exit 2 with the message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors on one line: ``fazhi: error: … (see fazhi score --help)``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"fazhi: error: {message} (see {self.prog} --help)\n")
+
+
+def _count(limit: int | None = None):  # type: ignore[no-untyped-def]
+    """An argparse type: an int ≥ 0 (and ≤ limit)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+        if limit is not None and value > limit:
+            raise argparse.ArgumentTypeError(f"must be at most {limit:,}, got {value:,}")
+        return value
+
+    return parse
+
+
+def _file(text: str) -> Path:
+    """An argparse type: a file or folder that exists."""
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"no such file or folder: {text}")
+    return path
+
+
+def _writable_folder(path: Path, option: str) -> Path:
+    """Creates ``path`` if needed; an error naming the option when it cannot be written."""
+    if path.exists() and not path.is_dir():
+        raise _UsageError(f"{option} {path}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _UsageError(f"{option} {path}: cannot create this folder ({e.strerror or e})") from None
+    if not path.is_dir():
+        raise _UsageError(f"{option} {path}: not a folder")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise _UsageError(f"{option} {path}: this folder is not writable")
+    return path
 
 
 def _print_frame(frame: pl.DataFrame, rows: int = 20) -> None:
@@ -67,7 +139,7 @@ def _write_scorecards(  # type: ignore[no-untyped-def]
 ) -> list[Path]:
     import fazhi.report
 
-    out.mkdir(parents=True, exist_ok=True)
+    _writable_folder(out, "--out")
     common = dict(
         year=year, gaps=gaps, changes=changes, diagnostics=diagnostics, uncertainty=uncertainty, lang=lang
     )
@@ -79,6 +151,7 @@ def _write_scorecards(  # type: ignore[no-untyped-def]
 def _demo(args: argparse.Namespace) -> int:
     import fazhi
 
+    _writable_folder(Path(args.out), "--out")
     data = fazhi.datasets_dir()
     catalogue = fazhi.Catalogue.default()
     print(catalogue)
@@ -208,6 +281,10 @@ def _validate(args: argparse.Namespace) -> int:
 def _extract(args: argparse.Namespace) -> int:
     import fazhi
 
+    if args.output:
+        if args.output.is_dir():
+            raise _UsageError(f"-o {args.output}: a folder; name the CSV file to write")
+        _writable_folder(args.output.parent, "-o")
     frames = []
     failures = 0
     for source in args.reports:
@@ -230,7 +307,6 @@ def _extract(args: argparse.Namespace) -> int:
         frames.append(ex.to_panel_frame())
     panel = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
     if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
         panel.write_csv(args.output)
         print(f"{panel.height} values written to {args.output}", file=sys.stderr)
     else:
@@ -241,6 +317,8 @@ def _extract(args: argparse.Namespace) -> int:
 def _score(args: argparse.Namespace) -> int:
     import fazhi
 
+    # Before any work: an --out that cannot be written is a usage error, not a traceback at the end.
+    _writable_folder(args.out, "--out")
     catalogue = fazhi.Catalogue.read(args.catalogue) if args.catalogue else fazhi.Catalogue.default()
     panel = fazhi.Panel.read(args.panel, catalogue=catalogue, units=args.units, sheet=args.sheet)
     _report(str(args.panel), panel, args.rows)
@@ -291,36 +369,34 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="fazhi", description="法治政府建设 assessment for townships and counties"
-    )
+    parser = _Parser(prog="fazhi", description="法治政府建设 assessment for townships and counties")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="validate the bundled real and synthetic data and print the reports")
-    demo.add_argument("--rows", type=int, default=20, help="rows of each report to print")
+    demo.add_argument("--rows", type=_count(), default=20, help="rows of each report to print")
     demo.add_argument(
         "--out", type=Path, default=Path("out"), help="folder for the scorecards (default: out)"
     )
     demo.add_argument("--lang", choices=["zh", "en"], default="zh", help="scorecard language")
     demo.set_defaults(run=_demo)
     ext = sub.add_parser("extract", help="read report texts into a panel table (CSV)")
-    ext.add_argument("reports", nargs="+", type=Path, help="report files or folders (.txt, .docx, .html)")
+    ext.add_argument("reports", nargs="+", type=_file, help="report files or folders (.txt, .docx, .html)")
     ext.add_argument("-o", "--output", type=Path, default=None, help="CSV to write (default: stdout)")
     ext.add_argument("--unit", default=None, help="the reporting unit, when the text does not say")
     ext.add_argument("--year", type=int, default=None, help="the report year, when the text does not say")
-    ext.add_argument("--rules", type=Path, default=None, help="extraction rules .toml (default: bundled)")
-    ext.add_argument("--catalogue", type=Path, default=None, help="catalogue .toml/.json (default: bundled)")
+    ext.add_argument("--rules", type=_file, default=None, help="extraction rules .toml (default: bundled)")
+    ext.add_argument("--catalogue", type=_file, default=None, help="catalogue .toml/.json (default: bundled)")
     ext.add_argument("--encoding", default=None, help="text encoding (detected when omitted)")
     ext.add_argument("--quiet", action="store_true", help="no progress bar")
-    ext.add_argument("--rows", type=int, default=20, help="rows of each report to print")
+    ext.add_argument("--rows", type=_count(), default=20, help="rows of each report to print")
     ext.set_defaults(run=_extract)
     sc = sub.add_parser("score", help="score and rank a panel; write Excel and HTML scorecards")
-    sc.add_argument("panel", type=Path, help="panel file (.csv/.xlsx/.parquet/…)")
+    sc.add_argument("panel", type=_file, help="panel file (.csv/.xlsx/.parquet/…)")
     sc.add_argument(
-        "--units", type=Path, default=None, help="unit table (code, name, county, villages, residents)"
+        "--units", type=_file, default=None, help="unit table (code, name, county, villages, residents)"
     )
-    sc.add_argument("--targets", type=Path, default=None, help="plan targets (for the gaps sheet)")
+    sc.add_argument("--targets", type=_file, default=None, help="plan targets (for the gaps sheet)")
     sc.add_argument("--year", type=int, default=None, help="year shown on the scorecards (default: latest)")
-    sc.add_argument("--catalogue", type=Path, default=None, help="catalogue .toml/.json (default: bundled)")
+    sc.add_argument("--catalogue", type=_file, default=None, help="catalogue .toml/.json (default: bundled)")
     sc.add_argument("--sheet", default=None, help="sheet of a spreadsheet panel (default: the first)")
     sc.add_argument("--normalise", default="minmax", help="minmax | goalposts | target | zscore | rank")
     sc.add_argument("--scope", default="year", help="year | global | group")
@@ -332,23 +408,26 @@ def main(argv: list[str] | None = None) -> int:
     sc.add_argument("--lang", choices=["zh", "en"], default="zh", help="scorecard language")
     sc.add_argument("--data-note", default=None, help="where the data come from, printed on the scorecards")
     sc.add_argument(
-        "--draws", type=int, default=0, help="rank intervals from this many Monte Carlo draws (default: none)"
+        "--draws",
+        type=_count(MAX_DRAWS),
+        default=0,
+        help=f"rank intervals from this many Monte Carlo draws, at most {MAX_DRAWS:,} (default: none)",
     )
-    sc.add_argument("--seed", type=int, default=20240301, help="seed of the draws")
+    sc.add_argument("--seed", type=_count(2**64 - 1), default=20240301, help="seed of the draws")
     sc.add_argument("--quiet", action="store_true", help="no progress bar")
-    sc.add_argument("--rows", type=int, default=20, help="rows of each report to print")
+    sc.add_argument("--rows", type=_count(), default=20, help="rows of each report to print")
     sc.set_defaults(run=_score)
     val = sub.add_parser("validate", help="validate a panel file and print its rejection report")
-    val.add_argument("panel", type=Path, help="panel file (.csv/.tsv/.parquet/.json/.ndjson)")
-    val.add_argument("--catalogue", type=Path, default=None, help="catalogue .toml/.json (default: bundled)")
+    val.add_argument("panel", type=_file, help="panel file (.csv/.tsv/.parquet/.json/.ndjson)")
+    val.add_argument("--catalogue", type=_file, default=None, help="catalogue .toml/.json (default: bundled)")
     val.add_argument(
-        "--units", type=Path, default=None, help="unit table (code, name, county, villages, residents)"
+        "--units", type=_file, default=None, help="unit table (code, name, county, villages, residents)"
     )
     val.add_argument("--encoding", default=None, help="text encoding (detected when omitted): gbk, utf-8, …")
     val.add_argument("--strict", action="store_true", help="stop at the first problem")
     val.add_argument("--rejected-csv", type=Path, default=None, help="write the rejection report here")
     val.add_argument("--fail-on-reject", action="store_true", help="exit 1 when any row is rejected")
-    val.add_argument("--rows", type=int, default=20, help="rows of the report to print")
+    val.add_argument("--rows", type=_count(), default=20, help="rows of the report to print")
     val.set_defaults(run=_validate)
     args = parser.parse_args(argv)
 
@@ -357,12 +436,39 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("default", category=RuntimeWarning, module="fazhi")
     try:
         return int(args.run(args))
+    except KeyboardInterrupt:
+        print("fazhi: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except fazhi.InternalError as e:
+        print(f"fazhi: {e}", file=sys.stderr)
+        return EXIT_BUG
+    except fazhi.ArgumentError as e:
+        print(f"fazhi: {e}", file=sys.stderr)
+        return EXIT_USAGE
     except fazhi.FazhiError as e:
         print(f"fazhi: {type(e).__name__}: {e}", file=sys.stderr)
-        return 2
-    except FileNotFoundError as e:
+        return EXIT_INPUT
+    except _UsageError as e:
         print(f"fazhi: {e}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except OSError as e:
+        # A file named on the command line that cannot be read or written.
+        where = f" {e.filename}" if e.filename else ""
+        print(f"fazhi: cannot use{where}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_USAGE
+    except BaseException as e:
+        if isinstance(e, (SystemExit, GeneratorExit)):
+            raise
+        # pyo3's PanicException (a BaseException) if a panic ever escapes the bindings, or an
+        # error in fazhi's own Python code: a bug either way. The traceback helps the report.
+        traceback.print_exc()
+        print(
+            f"fazhi: internal error ({type(e).__name__}: {e}). This is a bug in fazhi "
+            f"{fazhi.__version__}, not in your input; please report it at the fazhi issue tracker "
+            "with the command and the traceback above",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ __all__ = [
     "ExtractionError",
     "FazhiError",
     "InputError",
+    "InternalError",
     "Panel",
     "Scores",
     "ScoringError",
@@ -30,6 +31,7 @@ __all__ = [
     "ValidationError",
     "ValueParseError",
     "__version__",
+    "_panic_for_tests",
     "extract",
     "extract_text",
     "parse_value",
@@ -47,6 +49,12 @@ class InputError(FazhiError): ...
 class ExtractionError(FazhiError): ...
 class ArgumentError(FazhiError): ...
 class ScoringError(FazhiError): ...
+
+class InternalError(FazhiError):
+    """A bug in fazhi (a Rust panic), not a problem with the input or the call."""
+
+# Limits of Panel.uncertainty / Panel.sensitivity (ArgumentError beyond them): draws ≤ 1,000,000
+# and draws × units ≤ 100,000,000; base ≤ 1,000,000; bootstrap ≤ 100,000.
 
 @final
 class ArrowStream:
@@ -178,10 +186,11 @@ class Panel:
         aggregate: str | list[str | tuple[str, str]] | None = None,
         impute: str | list[Any] | None = None,
         intervals: bool = True,
-        top: list[int] = ...,
+        top: int | list[int] | None = None,
         progress: bool | Any = None,
         **score_options: Any,
-    ) -> Uncertainty: ...
+    ) -> Uncertainty:
+        """Rank intervals; ``draws`` ≤ 1,000,000 and draws × units ≤ 100,000,000."""
     def sensitivity(
         self,
         year: int,
@@ -195,7 +204,8 @@ class Panel:
         intervals: bool = True,
         progress: bool | Any = None,
         **score_options: Any,
-    ) -> pl.DataFrame: ...
+    ) -> pl.DataFrame:
+        """Sobol indices; ``base`` ≤ 1,000,000 and ``bootstrap`` ≤ 100,000."""
     def __len__(self) -> int: ...
     def _repr_html_(self) -> str: ...
 
@@ -248,6 +258,7 @@ class Uncertainty:
     def _repr_html_(self) -> str: ...
 
 def parse_value(text: str) -> dict[str, Any]: ...
+def _panic_for_tests(message: str, detached: bool = True) -> None: ...
 
 @final
 class Extraction:

@@ -20,6 +20,7 @@ import hashlib
 import html
 import math
 import re
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -304,8 +305,20 @@ def write_html(
 ) -> Path:
     """Write the county scorecard for one year to ``path`` as one self-contained HTML file.
 
-    Parameters are those of :func:`render_html`. Returns the path written (UTF-8).
+    Parameters are those of :func:`render_html`. Returns the path written (UTF-8); missing parent
+    folders are created.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an argument of the wrong type or value, naming the argument (checked before anything
+        is rendered or written).
     """
+    if not isinstance(path, (str, PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+    out = Path(path)
+    if str(path) == "" or out.is_dir():
+        raise ValueError(f"path must name a file to write, got {str(path)!r} (a folder)")
     text = render_html(
         scores,
         year=year,
@@ -318,7 +331,7 @@ def write_html(
         title=title,
         data_note=data_note,
     )
-    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     return out
 
@@ -362,10 +375,80 @@ def render_html(
         A line shown in a box at the top, such as "synthetic data, do not cite". When None, the
         setting ``data`` ("real" / "synthetic") of the scores, if any, decides it.
     """
-    if lang not in LABELS:
-        raise ValueError(f"lang must be one of {sorted(LABELS)}, not {lang!r}")
+    _check_arguments(scores, year, panel, gaps, changes, diagnostics, uncertainty, lang, title, data_note)
     r = _Report(scores, year, panel, gaps, changes, diagnostics, uncertainty, lang, title, data_note)
     return r.render()
+
+
+# ------------------------------------------------------------------------------ argument checks
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
+
+
+def _check_arguments(
+    scores: Any,
+    year: Any,
+    panel: Any,
+    gaps: Any,
+    changes: Any,
+    diagnostics: Any,
+    uncertainty: Any,
+    lang: Any,
+    title: Any,
+    data_note: Any,
+) -> None:
+    """Refuses wrong arguments up front, naming them, rather than failing deep inside polars."""
+    for name in ("composite", "dimensions"):
+        value = getattr(scores, name, None)
+        if not isinstance(value, pl.DataFrame):
+            raise TypeError(
+                f"scores must be the result of panel.score() (with DataFrames composite and dimensions), "
+                f"got {_kind(scores)}"
+            )
+    missing = {"unit", "year", "rank"} - set(scores.composite.columns)
+    if missing:
+        raise ValueError(
+            f"scores.composite lacks the columns {sorted(missing)}; pass the result of panel.score()"
+        )
+    if year is not None:
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise TypeError(f"year must be an int or None, got {_kind(year)} {year!r}")
+        scored = sorted(set(scores.composite["year"].to_list()))
+        if year not in scored:
+            raise ValueError(
+                f"year {year} was not scored (the scores have no rows for {year}); scored years: "
+                f"{', '.join(str(y) for y in scored) or 'none'}"
+            )
+    if panel is not None and not isinstance(getattr(panel, "frame", None), pl.DataFrame):
+        raise TypeError(f"panel must be a fazhi.Panel or None, got {_kind(panel)}")
+    for name, frame in (("gaps", gaps), ("changes", changes), ("diagnostics", diagnostics)):
+        if frame is None:
+            continue
+        if not isinstance(frame, pl.DataFrame):
+            raise TypeError(
+                f"{name} must be a polars DataFrame (panel.{name}(...)) or None, got {_kind(frame)}"
+            )
+        if "year" not in frame.columns:
+            raise ValueError(f"{name} must have a year column (as panel.{name}(...) returns)")
+    if uncertainty is not None:
+        ranks = uncertainty if isinstance(uncertainty, pl.DataFrame) else getattr(uncertainty, "ranks", None)
+        if not isinstance(ranks, pl.DataFrame):
+            raise TypeError(
+                "uncertainty must be the result of panel.uncertainty(...) (or a DataFrame of its "
+                f"ranks) or None, got {_kind(uncertainty)}"
+            )
+        missing = {"unit", "year", "rank_p05", "rank_p95"} - set(ranks.columns)
+        if missing:
+            raise ValueError(f"uncertainty ranks lack the columns {sorted(missing)}")
+    if not isinstance(lang, str):
+        raise TypeError(f"lang must be a str, got {_kind(lang)}")
+    if lang not in LABELS:
+        raise ValueError(f"lang must be one of {sorted(LABELS)}, not {lang!r}")
+    for name, text in (("title", title), ("data_note", data_note)):
+        if text is not None and not isinstance(text, str):
+            raise TypeError(f"{name} must be a str or None, got {_kind(text)}")
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -547,7 +630,13 @@ class _Report:
             else None
         )
         self.observed = panel.frame.filter(pl.col("year") == self.year) if panel is not None else None
-        ranks = _frame(uncertainty, "ranks") if uncertainty is not None else None
+        ranks = (
+            uncertainty
+            if isinstance(uncertainty, pl.DataFrame)
+            else _frame(uncertainty, "ranks")
+            if uncertainty is not None
+            else None
+        )
         self.intervals: dict[str, dict[str, Any]] = {}
         if ranks is not None:
             for row in ranks.filter(pl.col("year") == self.year).iter_rows(named=True):

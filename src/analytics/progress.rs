@@ -81,6 +81,43 @@ pub struct ProgressOptions {
     pub filter: Filter,
 }
 
+impl ProgressThresholds {
+    /// Each preset's cut points must be finite and descending (each at most the one before;
+    /// equal cut points leave a category empty): a NaN would put every series in the last band.
+    pub fn check(&self) -> Result<()> {
+        for (name, cuts) in [("compound", &self.compound), ("linear", &self.linear), ("growth", &self.growth)] {
+            if let Some(bad) = cuts.iter().find(|x| !x.is_finite()) {
+                return Err(Error::InvalidArgument(format!(
+                    "thresholds[{name:?}] must be three finite numbers, got {bad} in {cuts:?}; give e.g. {:?}",
+                    ProgressThresholds::default().of(name)
+                )));
+            }
+            if cuts[0] < cuts[1] || cuts[1] < cuts[2] {
+                return Err(Error::InvalidArgument(format!(
+                    "thresholds[{name:?}] must be descending (best category's cut point first), got {cuts:?}; e.g. {:?}",
+                    ProgressThresholds::default().of(name)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn of(&self, name: &str) -> [f64; 3] {
+        match name {
+            "compound" => self.compound,
+            "linear" => self.linear,
+            _ => self.growth,
+        }
+    }
+}
+
+impl ProgressOptions {
+    /// Refuses thresholds that are not finite or not descending.
+    pub fn check(&self) -> Result<()> {
+        self.thresholds.check()
+    }
+}
+
 /// The columns of [`progress`].
 pub const PROGRESS_COLUMNS: &[&str] = &[
     "unit",
@@ -152,6 +189,7 @@ fn aim(t: &Target, xb: f64) -> f64 {
 /// Classifies progress of every (unit, indicator) with a target towards it; without targets,
 /// classifies each series' annual growth. See [`PROGRESS_COLUMNS`] and `docs/methodology.md` §5.
 pub fn progress(panel: &Panel, targets: Option<&Targets>, options: &ProgressOptions) -> Result<DataFrame> {
+    options.check()?;
     let view = PanelView::new(panel)?;
     let catalogue = panel.catalogue();
     // Each (unit, indicator) series as rows in year order (the panel is sorted by unit, year).
@@ -340,4 +378,30 @@ fn growth(view: &PanelView<'_>, ind: &Indicator, u: u32, k: u16, obs: &[usize], 
     row.method_used = Some("growth".to_string());
     row.category = band(rate * ind.polarity.sign(), &options.thresholds.growth, GROWTH);
     row
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_that_are_nan_infinite_or_ascending_are_refused() {
+        assert!(ProgressOptions::default().check().is_ok());
+        let with = |compound: [f64; 3], growth: [f64; 3]| ProgressOptions {
+            thresholds: ProgressThresholds { compound, growth, ..Default::default() },
+            ..Default::default()
+        };
+        let d = ProgressThresholds::default();
+        for (options, named) in [
+            (with([f64::NAN, 0.6, 0.0], d.growth), "compound"),
+            (with(d.compound, [0.015, f64::INFINITY, 0.0]), "growth"),
+            (with([0.0, 0.6, 0.95], d.growth), "compound"),
+        ] {
+            let message = options.check().unwrap_err().to_string();
+            assert!(message.contains(&format!("thresholds[\"{named}\"]")), "{message}");
+        }
+        // Equal cut points merge two categories; that is allowed.
+        assert!(with([0.6, 0.6, 0.0], d.growth).check().is_ok());
+    }
 }

@@ -17,6 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
 use super::errors::to_py_err;
+use super::guard;
 
 const STREAM_NAME: &CStr = c"arrow_array_stream";
 
@@ -43,9 +44,10 @@ impl ArrowStream {
     fn __arrow_c_stream__<'py>(&self, py: Python<'py>, requested_schema: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyCapsule>> {
         // The schema request is advisory; we always give our own schema.
         let _ = requested_schema;
-        let stream = export_frame(self.frame.clone()).map_err(|e| to_py_err(e.into()))?;
-        let capsule = PyCapsule::new_with_value(py, SendStream(stream), STREAM_NAME)?;
-        Ok(capsule)
+        guard(|| {
+            let stream = export_frame(self.frame.clone()).map_err(|e| to_py_err(e.into()))?;
+            PyCapsule::new_with_value(py, SendStream(stream), STREAM_NAME)
+        })
     }
 }
 
@@ -76,12 +78,18 @@ pub fn to_polars(py: Python<'_>, frame: DataFrame) -> PyResult<Py<PyAny>> {
     Ok(polars.getattr("DataFrame")?.call1((stream,))?.unbind())
 }
 
-/// Reads any object with `__arrow_c_stream__` (a polars DataFrame, a pyarrow Table, …).
-pub fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<DataFrame> {
+/// Reads the argument `name`, any object with `__arrow_c_stream__` (a polars DataFrame, a pyarrow
+/// Table, …); anything else is a TypeError naming the argument.
+pub fn from_py_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DataFrame> {
+    guard(|| from_py(obj, name))
+}
+
+fn from_py(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DataFrame> {
     if !obj.hasattr("__arrow_c_stream__")? {
         let type_name = obj.get_type().name()?;
         return Err(PyTypeError::new_err(format!(
-            "expected a polars DataFrame (or any object with __arrow_c_stream__), got {type_name}; for pandas use polars.from_pandas(df) first"
+            "{name} must be a polars DataFrame (or any object with __arrow_c_stream__), got {type_name}; \
+             for pandas use polars.from_pandas(df) first"
         )));
     }
     let capsule = obj.call_method0("__arrow_c_stream__")?;
@@ -106,8 +114,12 @@ fn import_stream(stream: ArrowArrayStream) -> PolarsResult<DataFrame> {
         let Some(batch) = batch.as_any().downcast_ref::<StructArray>() else {
             polars_bail!(ComputeError: "the Arrow stream yielded a batch that is not a struct array");
         };
-        for (k, values) in batch.values().iter().enumerate() {
-            chunks[k].push(values.clone());
+        // A producer whose batches do not match its own schema is refused, not indexed past.
+        if batch.values().len() != fields.len() {
+            polars_bail!(ComputeError: "the Arrow stream yielded a batch of {} columns for a schema of {}", batch.values().len(), fields.len());
+        }
+        for (column, values) in chunks.iter_mut().zip(batch.values()) {
+            column.push(values.clone());
         }
     }
     let columns = fields

@@ -15,6 +15,36 @@ create_exception!(fazhi, InputError, FazhiError, "A file could not be read, deco
 create_exception!(fazhi, ExtractionError, FazhiError, "Report text could not be read.");
 create_exception!(fazhi, ScoringError, FazhiError, "Scoring cannot be done as asked (e.g. geometric aggregation with a zero score).");
 create_exception!(fazhi, ArgumentError, FazhiError, "An argument is not acceptable (unknown option, wrong type of value).");
+create_exception!(
+    fazhi,
+    InternalError,
+    FazhiError,
+    "A bug in fazhi (a Rust panic), not a problem with the input or the call; the message says where to report it."
+);
+
+/// Where a bug is reported: the repository's issue tracker when the package names one.
+fn tracker() -> String {
+    match env!("CARGO_PKG_REPOSITORY") {
+        "" => "the fazhi issue tracker".to_string(),
+        repo => format!("{}/issues", repo.trim_end_matches('/')),
+    }
+}
+
+/// The error a caught panic becomes: says it is a bug, keeps the panic's message and says where
+/// to report it.
+pub fn panic_err(payload: Box<dyn std::any::Any + Send>) -> PyErr {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string());
+    InternalError::new_err(format!(
+        "internal error: {what}. This is a bug in fazhi {}, not a problem with your input or call; please report it at {} \
+         with the call and, if you can, the input that caused it",
+        env!("CARGO_PKG_VERSION"),
+        tracker()
+    ))
+}
 
 /// Maps a core error to its Python exception, keeping the message (which names the file, row,
 /// column and indicator, and says what to do).
@@ -43,5 +73,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ExtractionError", py.get_type::<ExtractionError>())?;
     m.add("ArgumentError", py.get_type::<ArgumentError>())?;
     m.add("ScoringError", py.get_type::<ScoringError>())?;
+    m.add("InternalError", py.get_type::<InternalError>())?;
     Ok(())
 }

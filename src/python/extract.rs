@@ -7,7 +7,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 
 use super::arrow::to_polars;
-use super::{PyPanel, catalogue_arg, errors, run};
+use super::{PyPanel, args, catalogue_arg, errors, run};
 use crate::extract::{ExtractOptions, FolderExtraction, Lexicon, Rules, extract_dir, extract_path};
 use crate::model::Catalogue;
 use crate::panel::{Panel, PanelOptions};
@@ -209,9 +209,8 @@ pub fn extract(
 ) -> PyResult<PyExtraction> {
     let catalogue = Arc::new(catalogue_arg(py, catalogue)?);
     let options = ExtractOptions { unit, year, min_confidence, encoding, use_lexicon, ..ExtractOptions::default() };
-    let path: PathBuf = source.extract().map_err(|_| {
-        errors::ArgumentError::new_err("source must be a path to a report or a folder; for report text use fazhi.extract_text(text)")
-    })?;
+    let path: PathBuf =
+        args::extract(source, "source", "a path to a report or a folder (str or PathLike); for report text use fazhi.extract_text(text)")?;
     if !path.exists() {
         let shown = path.display().to_string();
         let hint = if shown.contains('\n') || shown.chars().count() > 200 || shown.contains("法治") {

@@ -1,6 +1,11 @@
 //! Python bindings (glue only): argument extraction, the GIL released around the work, frames
 //! handed over as Arrow, core errors mapped to `fazhi.FazhiError` subclasses.
+//!
+//! No panic reaches Python as pyo3's PanicException or as an ordinary error: the core's work runs
+//! in [`run`] (GIL released) and the binding code around it in [`guard`] (GIL held); both turn a
+//! panic into `fazhi.InternalError`, which says it is a bug in fazhi and where to report it.
 
+mod args;
 mod arrow;
 mod errors;
 mod extract;
@@ -19,30 +24,26 @@ use crate::error::Result;
 use crate::model::{Catalogue, Targets, Units, parse_value as core_parse_value};
 use crate::panel::{Panel, PanelOptions, PanelSummary};
 
-use arrow::{from_py, to_polars};
+use arrow::{from_py_arg, to_polars};
 
 /// See the `mimalloc` note in Cargo.toml.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use errors::{FazhiError, to_py_err};
+use errors::to_py_err;
 
-/// Runs core work with the GIL released; a panic (a bug, never expected) becomes a FazhiError
-/// instead of crashing the interpreter or surfacing as PanicException.
+/// Runs core work with the GIL released; a panic (a bug, never expected) becomes
+/// `fazhi.InternalError` instead of crashing the interpreter or surfacing as PanicException.
 fn run<T: Send>(py: Python<'_>, work: impl FnOnce() -> Result<T> + Send) -> PyResult<T> {
-    let outcome = py.detach(|| catch_unwind(AssertUnwindSafe(work)));
-    match outcome {
+    match py.detach(|| catch_unwind(AssertUnwindSafe(work))) {
         Ok(result) => result.map_err(to_py_err),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(FazhiError::new_err(format!(
-                "internal error in fazhi ({what}); this is a bug, please report it with the input that caused it"
-            )))
-        }
+        Err(panic) => Err(errors::panic_err(panic)),
     }
+}
+
+/// Runs binding code that holds the GIL (arguments, frames handed over, reprs); a panic in it
+/// becomes `fazhi.InternalError`, as in [`run`].
+fn guard<T>(work: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|panic| Err(errors::panic_err(panic)))
 }
 
 fn escape(text: &str) -> String {
@@ -51,24 +52,22 @@ fn escape(text: &str) -> String {
 
 /// Accepts a Catalogue, a path to a catalogue file, or None (the bundled default).
 fn catalogue_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Catalogue> {
-    match obj {
+    guard(|| match obj {
         None => Ok(Catalogue::default_catalogue()),
         Some(o) if o.is_none() => Ok(Catalogue::default_catalogue()),
         Some(o) => {
             if let Ok(c) = o.cast::<PyCatalogue>() {
                 return Ok(c.get().inner.as_ref().clone());
             }
-            let path: PathBuf = o.extract().map_err(|_| {
-                errors::ArgumentError::new_err("catalogue must be a fazhi.Catalogue, a path to a .toml/.json catalogue, or None")
-            })?;
+            let path: PathBuf = args::extract(o, "catalogue", "a fazhi.Catalogue, a path to a .toml/.json catalogue, or None")?;
             run(py, move || Catalogue::read(path))
         }
-    }
+    })
 }
 
 /// Accepts Units, a path to a unit table, a polars DataFrame, or None.
 fn units_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Units>> {
-    match obj {
+    guard(|| match obj {
         None => Ok(None),
         Some(o) if o.is_none() => Ok(None),
         Some(o) => {
@@ -76,15 +75,13 @@ fn units_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<
                 return Ok(Some(u.get().inner.as_ref().clone()));
             }
             if o.hasattr("__arrow_c_stream__")? {
-                let frame = from_py(o)?;
+                let frame = from_py_arg(o, "units")?;
                 return run(py, move || Units::from_frame(&frame, "<frame>")).map(Some);
             }
-            let path: PathBuf = o.extract().map_err(|_| {
-                errors::ArgumentError::new_err("units must be fazhi.Units, a path to a unit table, a polars DataFrame, or None")
-            })?;
+            let path: PathBuf = args::extract(o, "units", "fazhi.Units, a path to a unit table, a polars DataFrame, or None")?;
             run(py, move || Units::read(path, None)).map(Some)
         }
-    }
+    })
 }
 
 /// The indicator catalogue: dimensions, indicators, version.
@@ -204,7 +201,7 @@ impl PyUnits {
     /// attributes.
     #[new]
     fn new(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let frame = from_py(data)?;
+        let frame = guard(|| from_py_arg(data, "data"))?;
         run(py, move || Units::from_frame(&frame, "<frame>")).map(|u| Self { inner: Arc::new(u) })
     }
 
@@ -245,7 +242,7 @@ impl PyTargets {
     #[new]
     #[pyo3(signature = (data, catalogue=None))]
     fn new(py: Python<'_>, data: &Bound<'_, PyAny>, catalogue: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        let frame = from_py(data)?;
+        let frame = guard(|| from_py_arg(data, "data"))?;
         let catalogue = catalogue_arg(py, catalogue)?;
         run(py, move || Targets::from_frame(&frame, &catalogue, "<frame>")).map(|t| Self { inner: Arc::new(t) })
     }
@@ -302,7 +299,7 @@ impl PyPanel {
         units: Option<&Bound<'_, PyAny>>,
         strict: bool,
     ) -> PyResult<Self> {
-        let frame = from_py(data)?;
+        let frame = guard(|| from_py_arg(data, "data"))?;
         let catalogue = catalogue_arg(py, catalogue)?;
         let units = units_arg(py, units)?;
         let options = PanelOptions { strict, encoding: None, sheet: None };
@@ -442,7 +439,8 @@ impl PyPanel {
     /// baseline_year : int, optional
     ///     Overrides each target's baseline year.
     /// thresholds : dict, optional
-    ///     ``{"compound": [0.95, 0.6, 0.0], "linear": [1.0, 0.5, 0.0], "growth": [0.015, 0.005, 0.0]}``
+    ///     ``{"compound": [0.95, 0.6, 0.0], "linear": [1.0, 0.5, 0.0], "growth": [0.015, 0.005, 0.0]}``;
+    ///     each list three finite numbers, descending (ArgumentError otherwise).
     #[pyo3(signature = (targets=None, method="compound", baseline_year=None, thresholds=None, unit=None, year=None))]
     #[allow(clippy::too_many_arguments)]
     fn progress(
@@ -459,29 +457,9 @@ impl PyPanel {
             Some(t) if !t.is_none() => Some(targets_arg(py, t, &self.inner)?),
             _ => None,
         };
-        let mut options = analytics::ProgressOptions {
-            method: analytics::ProgressMethod::parse(method).map_err(to_py_err)?,
-            baseline_year,
-            filter: filter_arg(unit, year)?,
-            ..Default::default()
-        };
-        if let Some(t) = thresholds {
-            for (key, value) in t.iter() {
-                let key: String = key.extract()?;
-                let cuts: [f64; 3] =
-                    value.extract().map_err(|_| errors::ArgumentError::new_err(format!("thresholds[{key:?}] must be three numbers")))?;
-                match key.as_str() {
-                    "compound" => options.thresholds.compound = cuts,
-                    "linear" => options.thresholds.linear = cuts,
-                    "growth" => options.thresholds.growth = cuts,
-                    other => {
-                        return Err(errors::ArgumentError::new_err(format!(
-                            "unknown thresholds key {other:?}; use compound, linear or growth"
-                        )));
-                    }
-                }
-            }
-        }
+        let options = guard(|| self.progress_options(method, baseline_year, thresholds, unit, year))?;
+        // Refused here, before the GIL is released, with the threshold named.
+        options.check().map_err(to_py_err)?;
         self.frame_result(py, move |p| analytics::progress(p, targets.as_deref(), &options))
     }
 
@@ -561,7 +539,23 @@ impl PyPanel {
         targets: Option<&Bound<'_, PyAny>>,
         denominate: bool,
     ) -> PyResult<scores::PyScores> {
-        scores::score(self, py, years, normalise, scope, aggregate, weights, kinds, impute, min_coverage, winsorise, targets, denominate)
+        guard(|| {
+            scores::score(
+                self,
+                py,
+                years,
+                normalise,
+                scope,
+                aggregate,
+                weights,
+                kinds,
+                impute,
+                min_coverage,
+                winsorise,
+                targets,
+                denominate,
+            )
+        })
     }
 
     /// Rank intervals (METHODOLOGY §8): Monte Carlo over the weights (each × U(1 − δ, 1 + δ)),
@@ -572,6 +566,8 @@ impl PyPanel {
     /// ----------
     /// year : int
     /// draws : int
+    ///     At most 1,000,000, and draws × units at most 100,000,000 (each draw keeps a rank and a
+    ///     score per unit); more is an ArgumentError saying how many this panel allows.
     /// seed : int
     /// weights_spread : float
     ///     δ (default 0.25); 0 keeps the weights fixed.
@@ -582,10 +578,11 @@ impl PyPanel {
     /// top : list[int]
     ///     Report P(rank ≤ k) for these k.
     /// progress : bool | callable
-    ///     A tqdm bar (if tqdm is installed), or a callable (done, total).
+    ///     A tqdm bar (if tqdm is installed), or a callable (done, total) called after every
+    ///     64 draws; an exception it raises stops the draws and is raised here.
     /// **score_options
     ///     scope, weights, kinds, min_coverage, winsorise, targets, denominate.
-    #[pyo3(signature = (year, draws=1000, seed=20240301, weights_spread=0.25, normalise=None, aggregate=None, impute=None, intervals=true, top=vec![1, 3, 10], progress=None, **score_options))]
+    #[pyo3(signature = (year, draws=1000, seed=20240301, weights_spread=0.25, normalise=None, aggregate=None, impute=None, intervals=true, top=None, progress=None, **score_options))]
     #[allow(clippy::too_many_arguments)]
     fn uncertainty(
         &self,
@@ -598,20 +595,36 @@ impl PyPanel {
         aggregate: Option<&Bound<'_, PyAny>>,
         impute: Option<&Bound<'_, PyAny>>,
         intervals: bool,
-        top: Vec<u32>,
+        top: Option<&Bound<'_, PyAny>>,
         progress: Option<&Bound<'_, PyAny>>,
         score_options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<uncertainty::PyUncertainty> {
-        let options =
-            uncertainty::options(py, self, year, draws, seed, weights_spread, normalise, aggregate, impute, intervals, top, score_options)?;
-        let default = pyo3::types::PyBool::new(py, true).to_owned().into_any();
-        uncertainty::run_draws(py, self, options, progress.unwrap_or(&default))
+        guard(|| {
+            let options = uncertainty::options(
+                py,
+                self,
+                year,
+                draws,
+                seed,
+                weights_spread,
+                normalise,
+                aggregate,
+                impute,
+                intervals,
+                top,
+                score_options,
+            )?;
+            let default = pyo3::types::PyBool::new(py, true).to_owned().into_any();
+            uncertainty::run_draws(py, self, options, progress.unwrap_or(&default))
+        })
     }
 
     /// First-order and total Sobol indices of the mean absolute rank shift per uncertain input
     /// (Saltelli sampling, Jansen total-effect estimator) with bootstrap 95 % intervals:
     /// input, first_order, first_order_lo, first_order_hi, total, total_lo, total_hi, n, dropped.
-    /// ``base`` rows cost (inputs + 2) · base pipeline runs.
+    /// ``base`` rows cost (inputs + 2) · base pipeline runs; ``base`` is at most 1,000,000 and
+    /// ``bootstrap`` at most 100,000 (ArgumentError beyond). ``progress`` (a bool or a callable
+    /// (done, total)) counts the runs, then the bootstrap resamples; Ctrl-C stops either phase.
     #[pyo3(signature = (year, base=256, bootstrap=200, seed=20240301, weights_spread=0.25, normalise=None, aggregate=None, impute=None, intervals=true, progress=None, **score_options))]
     #[allow(clippy::too_many_arguments)]
     fn sensitivity(
@@ -629,10 +642,24 @@ impl PyPanel {
         progress: Option<&Bound<'_, PyAny>>,
         score_options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let options =
-            uncertainty::options(py, self, year, 1, seed, weights_spread, normalise, aggregate, impute, intervals, vec![], score_options)?;
-        let default = pyo3::types::PyBool::new(py, false).to_owned().into_any();
-        uncertainty::run_sensitivity(py, self, options, base, bootstrap, progress.unwrap_or(&default))
+        guard(|| {
+            let options = uncertainty::options(
+                py,
+                self,
+                year,
+                1,
+                seed,
+                weights_spread,
+                normalise,
+                aggregate,
+                impute,
+                intervals,
+                None,
+                score_options,
+            )?;
+            let default = pyo3::types::PyBool::new(py, false).to_owned().into_any();
+            uncertainty::run_sensitivity(py, self, options, base, bootstrap, progress.unwrap_or(&default))
+        })
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -704,16 +731,54 @@ impl PyPanel {
         let inner = self.inner.clone();
         run(py, move || inner.summary())
     }
+
+    /// The options of `Panel.progress` from its Python arguments (validated by the caller).
+    fn progress_options(
+        &self,
+        method: &str,
+        baseline_year: Option<i32>,
+        thresholds: Option<&Bound<'_, PyDict>>,
+        unit: Option<&Bound<'_, PyAny>>,
+        year: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<analytics::ProgressOptions> {
+        let mut options = analytics::ProgressOptions {
+            method: analytics::ProgressMethod::parse(method).map_err(to_py_err)?,
+            baseline_year,
+            filter: filter_arg(unit, year)?,
+            ..Default::default()
+        };
+        if let Some(t) = thresholds {
+            for (key, value) in t.iter() {
+                let key: String = args::extract(&key, "a thresholds key", "\"compound\", \"linear\" or \"growth\"")?;
+                let cuts: [f64; 3] = args::extract(&value, &format!("thresholds[{key:?}]"), "three numbers, descending")?;
+                match key.as_str() {
+                    "compound" => options.thresholds.compound = cuts,
+                    "linear" => options.thresholds.linear = cuts,
+                    "growth" => options.thresholds.growth = cuts,
+                    other => {
+                        return Err(errors::ArgumentError::new_err(format!(
+                            "unknown thresholds key {other:?}; use compound, linear or growth"
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(options)
+    }
 }
 
 /// A unit/year filter from `str | list[str]` and `int | list[int]`.
 fn filter_arg(unit: Option<&Bound<'_, PyAny>>, year: Option<&Bound<'_, PyAny>>) -> PyResult<analytics::Filter> {
+    guard(|| filter_from(unit, year))
+}
+
+fn filter_from(unit: Option<&Bound<'_, PyAny>>, year: Option<&Bound<'_, PyAny>>) -> PyResult<analytics::Filter> {
     let units = match unit {
-        Some(u) if !u.is_none() => Some(if let Ok(one) = u.extract::<String>() { vec![one] } else { u.extract::<Vec<String>>()? }),
+        Some(u) if !u.is_none() => Some(args::one_or_list(u, "unit", "a unit code or name (str), or a list of them")?),
         _ => None,
     };
     let years = match year {
-        Some(y) if !y.is_none() => Some(if let Ok(one) = y.extract::<i32>() { vec![one] } else { y.extract::<Vec<i32>>()? }),
+        Some(y) if !y.is_none() => Some(args::one_or_list(y, "year", "an int or a list of ints")?),
         _ => None,
     };
     Ok(analytics::Filter { units, years })
@@ -721,13 +786,14 @@ fn filter_arg(unit: Option<&Bound<'_, PyAny>>, year: Option<&Bound<'_, PyAny>>) 
 
 /// Accepts Targets or a path to a targets file (read with the panel's catalogue).
 fn targets_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, panel: &Arc<Panel>) -> PyResult<Arc<Targets>> {
-    if let Ok(t) = obj.cast::<PyTargets>() {
-        return Ok(t.get().inner.clone());
-    }
-    let path: PathBuf =
-        obj.extract().map_err(|_| errors::ArgumentError::new_err("targets must be fazhi.Targets or a path to a targets file"))?;
-    let panel = panel.clone();
-    run(py, move || Targets::read(path, panel.catalogue(), None)).map(Arc::new)
+    guard(|| {
+        if let Ok(t) = obj.cast::<PyTargets>() {
+            return Ok(t.get().inner.clone());
+        }
+        let path: PathBuf = args::extract(obj, "targets", "fazhi.Targets or a path to a targets file")?;
+        let panel = panel.clone();
+        run(py, move || Targets::read(path, panel.catalogue(), None)).map(Arc::new)
+    })
 }
 
 /// Reads one written value ("1060多份", "95%以上", "3—5人", "一百零五") into a dict with lo, hi,
@@ -756,6 +822,14 @@ fn parse_value<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>>
     Ok(d)
 }
 
+/// Panics on purpose, so the tests can check how a bug in fazhi reaches Python: inside the
+/// GIL-free work (`detached=True`) or in the binding code around it.
+#[pyfunction]
+#[pyo3(signature = (message, detached=true))]
+fn _panic_for_tests(py: Python<'_>, message: String, detached: bool) -> PyResult<()> {
+    if detached { run(py, move || panic!("{message}")) } else { guard(|| panic!("{message}")) }
+}
+
 #[pymodule]
 fn _fazhi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -769,6 +843,7 @@ fn _fazhi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<uncertainty::PyUncertainty>()?;
     m.add_class::<arrow::ArrowStream>()?;
     m.add_function(wrap_pyfunction!(parse_value, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_class::<extract::PyExtraction>()?;
     m.add_function(wrap_pyfunction!(extract::extract, m)?)?;
     m.add_function(wrap_pyfunction!(extract::extract_text, m)?)?;

@@ -5,9 +5,9 @@ use std::sync::{Arc, OnceLock};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use super::arrow::{from_py, to_polars};
+use super::arrow::{from_py_arg, to_polars};
 use super::errors::{ArgumentError, to_py_err};
-use super::{PyCatalogue, PyPanel, run, targets_arg};
+use super::{PyCatalogue, PyPanel, args, guard, run, targets_arg};
 use crate::model::{Catalogue, Kind};
 use crate::scoring::{self, Aggregate, Impute, Normalise, Scope, ScoreOptions, Scores};
 
@@ -21,8 +21,11 @@ pub(super) fn aggregate_arg(obj: &Bound<'_, PyAny>) -> PyResult<(Aggregate, Aggr
         let a = Aggregate::parse(&one).map_err(to_py_err)?;
         return Ok((a, a));
     }
-    let (a, b): (String, String) =
-        obj.extract().map_err(|_| arg_err("aggregate must be a method name or a pair (dimension level, composite level)"))?;
+    let (a, b): (String, String) = args::extract(
+        obj,
+        "aggregate",
+        "a method name (\"arithmetic\", \"geometric\", \"minimum\") or a pair of them (dimension level, composite level)",
+    )?;
     Ok((Aggregate::parse(&a).map_err(to_py_err)?, Aggregate::parse(&b).map_err(to_py_err)?))
 }
 
@@ -34,7 +37,7 @@ pub(super) fn impute_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Impute> {
     if let Ok((name, k)) = obj.extract::<(String, u32)>() {
         return Impute::parse(&format!("{name}:{k}")).map_err(to_py_err);
     }
-    Err(arg_err("impute must be None, \"carry_forward\", (\"carry_forward\", k) or \"group_median\""))
+    Err(args::wrong("impute", "None, \"carry_forward\", (\"carry_forward\", k) or \"group_median\"", obj))
 }
 
 /// Weights from a mapping {code: weight} or a frame with columns code, weight (and optionally
@@ -45,14 +48,14 @@ pub(super) fn weights_arg(obj: Option<&Bound<'_, PyAny>>, catalogue: &Catalogue)
     let pairs: Vec<(String, f64, Option<String>)> = if let Ok(d) = obj.cast::<PyDict>() {
         let mut out = Vec::new();
         for (k, v) in d.iter() {
-            let key: String = k.extract().map_err(|_| arg_err("weights keys must be indicator or dimension codes"))?;
-            let value: f64 = v.extract().map_err(|_| arg_err(format!("the weight of {key:?} must be a number")))?;
+            let key: String = args::extract(&k, "a weights key", "an indicator or dimension code (str)")?;
+            let value: f64 = args::extract(&v, &format!("the weight of {key:?}"), "a number")?;
             out.push((key, value, None));
         }
         out
     } else {
-        let frame =
-            from_py(obj).map_err(|_| arg_err("weights must be a dict {code: weight} or a polars DataFrame with columns code, weight"))?;
+        let frame = from_py_arg(obj, "weights")
+            .map_err(|_| args::wrong("weights", "a dict {code: weight} or a polars DataFrame with columns code, weight", obj))?;
         let code =
             frame.column("code").and_then(|c| c.str().cloned()).map_err(|_| arg_err("the weights frame needs a string column \"code\""))?;
         let weight = frame
@@ -91,7 +94,7 @@ fn to_py_err_polars(e: polars::prelude::PolarsError) -> PyErr {
 
 pub(super) fn kinds_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<Kind>>> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
-    let names: Vec<String> = if let Ok(one) = obj.extract::<String>() { vec![one] } else { obj.extract()? };
+    let names: Vec<String> = args::one_or_list(obj, "kinds", "\"output\", \"outcome\" or a list of them")?;
     names
         .iter()
         .map(|n| match n.as_str() {
@@ -122,7 +125,7 @@ pub(super) fn score(
 ) -> PyResult<PyScores> {
     let years = match years.filter(|y| !y.is_none()) {
         None => None,
-        Some(y) => Some(if let Ok(one) = y.extract::<i32>() { vec![one] } else { y.extract::<Vec<i32>>()? }),
+        Some(y) => Some(args::one_or_list(y, "years", "an int or a list of ints")?),
     };
     let targets = match targets.filter(|t| !t.is_none()) {
         Some(t) => Some((*targets_arg(py, t, &this.inner)?).clone()),
@@ -274,16 +277,18 @@ impl PyScores {
         lang: &str,
         data_note: Option<String>,
     ) -> PyResult<std::path::PathBuf> {
-        let frame = |o: Option<&Bound<'_, PyAny>>| -> PyResult<Option<polars::prelude::DataFrame>> {
+        let frame = |o: Option<&Bound<'_, PyAny>>, name: &str| -> PyResult<Option<polars::prelude::DataFrame>> {
             match o.filter(|o| !o.is_none()) {
                 None => Ok(None),
                 Some(o) => {
                     let o = if o.hasattr("ranks")? && !o.hasattr("columns")? { o.getattr("ranks")? } else { o.clone() };
-                    Ok(Some(from_py(&o)?))
+                    Ok(Some(from_py_arg(&o, name)?))
                 }
             }
         };
-        let (gaps, changes, diagnostics, ranks) = (frame(gaps)?, frame(changes)?, frame(diagnostics)?, frame(uncertainty)?);
+        let (gaps, changes, diagnostics, ranks) = guard(|| {
+            Ok((frame(gaps, "gaps")?, frame(changes, "changes")?, frame(diagnostics, "diagnostics")?, frame(uncertainty, "uncertainty")?))
+        })?;
         let lang = crate::report::Lang::parse(lang).map_err(to_py_err)?;
         let inner = self.inner.clone();
         let out = path.clone();

@@ -181,12 +181,25 @@ fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
 
 impl Scorecard<'_> {
     /// The year shown: as asked, else the latest scored year with a ranked unit.
+    /// A year that was not scored is an error listing the scored years (an empty scorecard
+    /// would look like a county where nobody reported anything).
     pub fn shown_year(&self) -> Result<i32> {
-        if let Some(y) = self.year {
-            return Ok(y);
-        }
         let comp = self.scores.composite()?;
         let years = comp.column("year")?.i32()?.clone();
+        if let Some(y) = self.year {
+            let mut scored: Vec<i32> = years.iter().flatten().collect();
+            scored.sort_unstable();
+            scored.dedup();
+            if scored.binary_search(&y).is_err() {
+                let list = scored.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
+                let list = if list.is_empty() { "none".to_string() } else { list };
+                return Err(Error::InvalidArgument(format!(
+                    "year {y} was not scored, so there is no scorecard for it; scored years: {list} \
+                     (pick one of them, or score {y} with panel.score(years=[{y}]))"
+                )));
+            }
+            return Ok(y);
+        }
         let ranks = comp.column("rank")?.u32()?.clone();
         (0..comp.height())
             .filter(|&i| ranks.get(i).is_some())
@@ -199,10 +212,10 @@ impl Scorecard<'_> {
     /// changes), one per township, data quality, methodology.
     pub fn write_xlsx(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
+        let year = self.shown_year()?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
         }
-        let year = self.shown_year()?;
         let e = xerr(path);
         let font = if self.lang == Lang::Zh { "等线" } else { "Calibri" };
         let base = Format::new().set_font_name(font);

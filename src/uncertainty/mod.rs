@@ -29,7 +29,7 @@ use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use sobol::{SobolIndex, sobol_indices};
+pub use sobol::{MAX_BASE, MAX_BOOTSTRAP, SobolIndex, check_sizes as check_sensitivity_sizes, sobol_indices};
 
 use crate::analytics::PanelView;
 use crate::error::{Error, Result};
@@ -39,6 +39,17 @@ use crate::scoring::{Aggregate, Impute, Normalise, ScoreOptions};
 
 /// The uncertain inputs, in the order their random streams are numbered.
 pub const INPUTS: [&str; 5] = ["weights", "intervals", "normalise", "aggregate", "impute"];
+
+/// Most draws of one analysis. The Monte Carlo error of a share such as P(rank ≤ 3) is at most
+/// 0.5 / √draws, 0.0005 here; more draws cost time and memory and change no reported rank.
+pub const MAX_DRAWS: usize = 1_000_000;
+
+/// Most draws × units one analysis keeps: each draw keeps a rank and a score per unit (8 bytes),
+/// so about 800 MB. With many units this bounds the draws below [`MAX_DRAWS`].
+pub const MAX_DRAW_CELLS: usize = 100_000_000;
+
+/// Draws run between two progress calls (and chances to cancel).
+const CHUNK: usize = 64;
 
 /// What varies between draws, and how much.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -97,6 +108,13 @@ impl UncertaintyOptions {
         }
         if self.draws == 0 {
             return Err(Error::InvalidArgument("draws must be at least 1".into()));
+        }
+        if self.draws > MAX_DRAWS {
+            return Err(Error::InvalidArgument(format!(
+                "draws must be at most {MAX_DRAWS}, got {}: rank intervals settle long before (the error of a \
+                 share such as P(rank ≤ 3) is at most 0.5/√draws); use 1000 to 10000",
+                self.draws
+            )));
         }
         for &n in &self.normalise_choices() {
             for &a in &self.aggregate_choices() {
@@ -180,6 +198,15 @@ impl<'p> Prepared<'p> {
     /// Prepares the year's data for every imputation variant and computes the nominal ranking.
     pub fn new(panel: &'p Panel, options: &UncertaintyOptions) -> Result<Self> {
         options.check()?;
+        let n_units = panel.unit_codes().len().max(1);
+        if options.draws > MAX_DRAW_CELLS / n_units {
+            return Err(Error::InvalidArgument(format!(
+                "draws must be at most {} for a panel of {n_units} units, got {}: every draw keeps a rank and a score \
+                 per unit, and draws × units may not pass {MAX_DRAW_CELLS} (about 800 MB); use fewer draws",
+                MAX_DRAW_CELLS / n_units,
+                options.draws
+            )));
+        }
         let catalogue = panel.catalogue();
         let normalise = options.normalise_choices();
         let aggregate = options.aggregate_choices();
@@ -395,6 +422,24 @@ impl<'p> Prepared<'p> {
         range.into_par_iter().map(|i| self.draw(i, [(0, i as u64); 5])).collect()
     }
 
+    /// Every draw of the options, in chunks: `progress(done, total)` after each chunk may return
+    /// false to stop (an error, not a partial answer). Memory grows with the draws done; nothing
+    /// is reserved up front.
+    pub fn all_draws(&self, progress: &mut dyn FnMut(usize, usize) -> bool) -> Result<Vec<Draw>> {
+        let total = self.options.draws;
+        let mut draws = Vec::new();
+        let mut start = 0;
+        while start < total {
+            let end = (start + CHUNK).min(total);
+            draws.extend(self.draws(start..end));
+            start = end;
+            if !progress(start, total) {
+                return Err(Error::InvalidArgument(format!("cancelled after {start} of {total} draws")));
+            }
+        }
+        Ok(draws)
+    }
+
     /// Summarises the draws into the per-unit frame.
     pub fn finish(&self, draws: Vec<Draw>) -> Uncertainty {
         Uncertainty {
@@ -412,8 +457,10 @@ impl<'p> Prepared<'p> {
 
     /// First-order and total Sobol indices of the mean absolute rank shift per input that varies
     /// (Saltelli 2010 sampling, Saltelli first-order and Jansen total estimators), with bootstrap
-    /// 95 % intervals. `base` rows per matrix: (inputs + 2) · base pipeline runs.
+    /// 95 % intervals. `base` rows per matrix: (inputs + 2) · base pipeline runs; at most
+    /// [`MAX_BASE`] rows and [`MAX_BOOTSTRAP`] resamples. `progress` as in [`sobol_indices`].
     pub fn sensitivity(&self, base: usize, bootstrap: usize, progress: &mut dyn FnMut(usize, usize) -> bool) -> Result<Vec<SobolIndex>> {
+        check_sensitivity_sizes(base, bootstrap)?;
         let varying: Vec<usize> = (0..INPUTS.len())
             .filter(|&i| match i {
                 0 => self.options.weights_spread > 0.0,
@@ -437,20 +484,11 @@ impl<'p> Prepared<'p> {
 }
 
 /// Runs the Monte Carlo: `progress(done, total)` is called after every chunk of draws and may
-/// return false to stop (the result is then an error, not a partial answer).
+/// return false to stop (the result is then an error, not a partial answer). At most
+/// [`MAX_DRAWS`] draws, and draws × units at most [`MAX_DRAW_CELLS`].
 pub fn uncertainty(panel: &Panel, options: &UncertaintyOptions, progress: &mut dyn FnMut(usize, usize) -> bool) -> Result<Uncertainty> {
     let prepared = Prepared::new(panel, options)?;
-    let chunk = 64;
-    let mut draws = Vec::with_capacity(options.draws);
-    let mut start = 0;
-    while start < options.draws {
-        let end = (start + chunk).min(options.draws);
-        draws.extend(prepared.draws(start..end));
-        start = end;
-        if !progress(start, options.draws) {
-            return Err(Error::InvalidArgument(format!("cancelled after {start} of {} draws", options.draws)));
-        }
-    }
+    let draws = prepared.all_draws(progress)?;
     Ok(prepared.finish(draws))
 }
 

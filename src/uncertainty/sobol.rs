@@ -29,9 +29,38 @@ pub struct SobolIndex {
 
 type Sources = [(u64, u64); 5];
 
+/// Most base rows of a sensitivity analysis: (inputs + 2) · base pipeline runs, so 7 million runs
+/// at most; the indices' bootstrap intervals are narrow long before.
+pub const MAX_BASE: usize = 1_000_000;
+
+/// Most bootstrap resamples; percentile intervals settle within a few thousand.
+pub const MAX_BOOTSTRAP: usize = 100_000;
+
+/// Refuses sizes that could not be run (or would not fit in memory) before any work is done.
+pub fn check_sizes(base: usize, bootstrap: usize) -> Result<()> {
+    if base < 2 {
+        return Err(Error::InvalidArgument(format!("base must be at least 2 (the sensitivity needs at least 2 base rows), got {base}")));
+    }
+    if base > MAX_BASE {
+        return Err(Error::InvalidArgument(format!(
+            "base must be at most {MAX_BASE}, got {base}: each base row costs (inputs + 2) pipeline runs; \
+             use a few hundred to a few thousand (default 256)"
+        )));
+    }
+    if bootstrap > MAX_BOOTSTRAP {
+        return Err(Error::InvalidArgument(format!(
+            "bootstrap must be at most {MAX_BOOTSTRAP}, got {bootstrap}: the 95 % intervals settle within a few thousand \
+             resamples; use e.g. 200 (default) to 2000"
+        )));
+    }
+    Ok(())
+}
+
 /// Estimates first-order and total indices of `f` for the inputs in `varying` (indices into
-/// [`INPUTS`]), with `n` base rows and `bootstrap` resamples; `progress(done, total)` may stop
-/// the work by returning false.
+/// [`INPUTS`]), with `n` base rows and `bootstrap` resamples. `progress(done, total)` is called
+/// after every chunk of pipeline runs and then of bootstrap resamples (total = runs + resamples)
+/// and may stop the work by returning false. Sizes beyond [`MAX_BASE`] and [`MAX_BOOTSTRAP`]
+/// are refused up front.
 pub fn sobol_indices(
     f: &(dyn Fn(Sources) -> Option<f64> + Sync),
     varying: &[usize],
@@ -40,13 +69,13 @@ pub fn sobol_indices(
     seed: u64,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<Vec<SobolIndex>> {
-    if n < 2 {
-        return Err(Error::InvalidArgument("sensitivity needs at least 2 base rows".into()));
-    }
+    check_sizes(n, bootstrap)?;
     let k = varying.len();
     // Run r of row j: 0 = A, 1 = B, 2 + i = A_B^(varying[i]).
     let runs_per_row = k + 2;
+    // Cannot overflow: n ≤ MAX_BASE and k ≤ INPUTS.len().
     let total = n * runs_per_row;
+    let all = total + bootstrap;
     let sources = |j: usize, run: usize| -> Sources {
         let a = (1u64, j as u64);
         let b = (2u64, j as u64);
@@ -67,7 +96,7 @@ pub fn sobol_indices(
         let end = (start + chunk).min(total);
         y.extend((start..end).into_par_iter().map(|t| f(sources(t / runs_per_row, t % runs_per_row))).collect::<Vec<_>>());
         start = end;
-        if !progress(start, total) {
+        if !progress(start, all) {
             return Err(Error::InvalidArgument(format!("cancelled after {start} of {total} runs")));
         }
     }
@@ -97,15 +126,22 @@ pub fn sobol_indices(
             "the output does not vary across the sensitivity runs (variance 0), so there is nothing to apportion".into(),
         ));
     }
-    let boots: Vec<Vec<(f64, f64)>> = (0..bootstrap)
-        .into_par_iter()
-        .map(|b| {
+    // Resample b draws from its own stream, so chunking does not change the bits.
+    let mut boots: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut done = 0;
+    while done < bootstrap {
+        let end = (done + 64).min(bootstrap);
+        boots.par_extend((done..end).into_par_iter().map(|b| {
             let mut rng = stream(seed, 3, b as u64, 0);
             let sample: Vec<usize> =
                 (0..rows.len()).map(|_| rows[((uniform(&mut rng) * rows.len() as f64) as usize).min(rows.len() - 1)]).collect();
             estimate(&sample)
-        })
-        .collect();
+        }));
+        done = end;
+        if !progress(total + done, all) {
+            return Err(Error::InvalidArgument(format!("cancelled after {done} of {bootstrap} bootstrap resamples")));
+        }
+    }
     let ci = |i: usize, which: usize| -> (f64, f64) {
         let mut v: Vec<f64> = boots.iter().map(|e| if which == 0 { e[i].0 } else { e[i].1 }).filter(|x| x.is_finite()).collect();
         if v.is_empty() {
@@ -164,6 +200,29 @@ mod tests {
             assert!((idx.first - 3.0 / 7.0).abs() < 0.03, "{idx:?}");
             assert!((idx.total - 4.0 / 7.0).abs() < 0.03, "{idx:?}");
         }
+    }
+
+    #[test]
+    fn sizes_beyond_the_limits_are_refused_before_any_run() {
+        let f = |_: Sources| -> Option<f64> { panic!("no run may start") };
+        for (n, b, named) in [(1usize << 62, 10, "base"), (MAX_BASE + 1, 10, "base"), (1, 10, "base"), (16, 1 << 62, "bootstrap")] {
+            let e = sobol_indices(&f, &[0], n, b, 1, &mut |_, _| true).unwrap_err().to_string();
+            assert!(e.contains(named), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_bootstrap_phase_can_be_cancelled() {
+        let f = |s: Sources| -> Option<f64> { Some(uniform(&mut stream(1, s[0].0, s[0].1, 0))) };
+        let runs = 64 * 3;
+        let mut seen = Vec::new();
+        let e = sobol_indices(&f, &[0], 64, 1000, 1, &mut |done, total| {
+            seen.push((done, total));
+            done <= runs
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("bootstrap"), "{e}");
+        assert_eq!(seen.last(), Some(&(runs + 64, runs + 1000)));
     }
 
     #[test]

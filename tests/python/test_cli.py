@@ -92,3 +92,78 @@ def test_extract_writes_a_panel(root: Path, tmp_path: Path) -> None:
     frame = pl.read_csv(out)
     assert frame.height >= 20
     assert "1060多份" in frame["value"].to_list() or frame["value"].str.contains("1060").any()
+
+
+def _one_line_without_traceback(stderr: str) -> None:
+    assert "Traceback" not in stderr, stderr
+    lines = [line for line in stderr.strip().splitlines() if "built in debug mode" not in line]
+    assert len(lines) == 1, stderr
+
+
+def test_bad_draws_is_a_one_line_usage_error(root: Path, tmp_path: Path) -> None:
+    demo = root / "datasets" / "demo"
+    for draws in ["-5", "abc", "1000000000"]:
+        run = _fazhi("score", str(demo / "panel.csv"), "--draws", draws, "--out", str(tmp_path), "--quiet")
+        assert run.returncode == 2, (draws, run.stderr)
+        _one_line_without_traceback(run.stderr)
+        assert "--draws" in run.stderr
+    # A negative seed (pyo3 raised OverflowError with a traceback).
+    run = _fazhi("score", str(demo / "panel.csv"), "--seed", "-1", "--out", str(tmp_path))
+    assert run.returncode == 2 and "--seed" in run.stderr
+    _one_line_without_traceback(run.stderr)
+
+
+def test_unwritable_out_is_a_usage_error_before_any_work(root: Path, tmp_path: Path) -> None:
+    demo = root / "datasets" / "demo"
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    for out in [blocker, blocker / "sub"]:
+        run = _fazhi("score", str(demo / "panel.csv"), "--out", str(out))
+        assert run.returncode == 2, run.stderr
+        _one_line_without_traceback(run.stderr)
+        assert "--out" in run.stderr and str(out) in run.stderr
+        assert "composite scores" not in run.stdout
+    report = root / "tests" / "data" / "reports" / "sikeshu_2023.txt"
+    run = _fazhi("extract", str(report), "-o", str(blocker / "x.csv"))
+    assert run.returncode == 2 and "-o" in run.stderr
+    _one_line_without_traceback(run.stderr)
+
+
+def test_unknown_option_values_are_usage_errors(root: Path, tmp_path: Path) -> None:
+    demo = root / "datasets" / "demo"
+    run = _fazhi("score", str(demo / "panel.csv"), "--normalise", "bogus", "--out", str(tmp_path))
+    assert run.returncode == 2 and "normalise" in run.stderr
+    _one_line_without_traceback(run.stderr)
+    missing = _fazhi("validate", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    _one_line_without_traceback(missing.stderr)
+
+
+def test_input_fazhi_refuses_exits_3_with_its_message(data: Path) -> None:
+    run = _fazhi("validate", str(data / "bad_rows.csv"), "--strict")
+    assert run.returncode == 3, run.stderr
+    _one_line_without_traceback(run.stderr)
+    assert "\nfazhi: ValidationError: validation error at" in "\n" + run.stderr and "row 3" in run.stderr
+
+
+def test_a_bug_in_fazhi_exits_70_and_says_so(monkeypatch, capsys, root: Path) -> None:  # type: ignore[no-untyped-def]
+    import fazhi
+    import fazhi.__main__ as cli
+
+    def panics(args) -> int:  # type: ignore[no-untyped-def]
+        fazhi._fazhi._panic_for_tests("index out of bounds in step 3")
+        return 0
+
+    monkeypatch.setattr(cli, "_validate", panics)
+    code = cli.main(["validate", str(root / "datasets" / "demo" / "panel.csv")])
+    err = capsys.readouterr().err
+    assert code == 70
+    assert "bug in fazhi" in err and "index out of bounds in step 3" in err and "report it" in err
+    assert "usage" not in err.lower() and "ArgumentError" not in err
+
+    def python_bug(args) -> int:  # type: ignore[no-untyped-def]
+        raise AttributeError("'NoneType' object has no attribute 'frame'")
+
+    monkeypatch.setattr(cli, "_validate", python_bug)
+    assert cli.main(["validate", str(root / "datasets" / "demo" / "panel.csv")]) == 70
+    assert "bug in fazhi" in capsys.readouterr().err

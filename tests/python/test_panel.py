@@ -329,7 +329,7 @@ def test_validate_command_exit_codes(root: Path, data: Path, tmp_path: Path) -> 
     missing = subprocess.run(
         [sys.executable, "-m", "fazhi", "validate", "nope.csv"], capture_output=True, text=True
     )
-    assert missing.returncode == 2 and "InputError" in missing.stderr
+    assert missing.returncode == 2 and "no such file or folder: nope.csv" in missing.stderr
 
 
 def test_readme_python_quickstart_runs(root: Path) -> None:
