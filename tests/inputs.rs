@@ -263,3 +263,21 @@ fn messages_quote_at_most_a_bounded_part_of_what_they_found() {
     assert!(e.len() < 4000, "{} bytes", e.len());
     assert!(e.contains("more characters"), "{}", &e[..200]);
 }
+
+#[test]
+fn a_sheet_spanning_the_whole_grid_is_refused_before_it_is_allocated() {
+    // Two cells, at A1 and XFD1048576: a 1 KB file whose used range is 17 billion cells.
+    let dir = Scratch::new();
+    let path = dir.path("huge.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write(0, 0, "unit").unwrap();
+    sheet.write(1_048_575, 16_383, 1).unwrap();
+    book.save(&path).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 20_000);
+    let e = read(&path).unwrap_err().to_string();
+    assert!(e.contains("1048576 rows × 16384 columns"), "{e}");
+    // A damaged workbook is an input error, not a crash.
+    let broken = dir.file("broken.xlsx", b"PK\x03\x04 not really a zip");
+    assert!(read(&broken).is_err());
+}
