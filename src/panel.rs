@@ -32,7 +32,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::io::format_number;
+use crate::io::{SkippedRow, format_number};
 use crate::model::{Catalogue, Indicator, Interval, Measure, Qualifier, Units, parse_boolean, parse_value};
 
 /// Options for building a panel.
@@ -45,6 +45,9 @@ pub struct PanelOptions {
     /// Sheet of a spreadsheet (`.xlsx`, `.xls`, …) to read; the first sheet when `None`.
     #[serde(default)]
     pub sheet: Option<String>,
+    /// The spreadsheet row (1-based) of the header; found below any title rows when `None`.
+    #[serde(default)]
+    pub header_row: Option<usize>,
 }
 
 /// Why a row was rejected.
@@ -143,6 +146,11 @@ pub struct PanelSummary {
     pub qualified: usize,
     pub input_rows: usize,
     pub rejected: usize,
+    /// Observations in skipped rows (合计, 注：…); rows above the header are listed in
+    /// `skipped` but hold none.
+    pub skipped: usize,
+    /// Cells filled from merged regions.
+    pub filled: usize,
     pub catalogue_version: String,
 }
 
@@ -156,6 +164,9 @@ pub struct Panel {
     units: Option<Arc<Units>>,
     frame: DataFrame,
     rejected: Vec<Rejection>,
+    /// Rows read past (titles, totals, footnotes), with why.
+    skipped: Vec<SkippedRow>,
+    filled: usize,
     input_rows: usize,
     /// Unit codes in sorted order; `unit_idx[row]` indexes it.
     unit_codes: Arc<Vec<String>>,
@@ -177,6 +188,45 @@ const YEAR_HEADERS: &[&str] = &["year", "年份", "年度", "年"];
 const INDICATOR_HEADERS: &[&str] = &["indicator", "indicator_code", "code", "指标", "指标代码", "指标名称"];
 const VALUE_HEADERS: &[&str] = &["value", "值", "数值", "指标值", "数据"];
 const SOURCE_HEADERS: &[&str] = &["source", "quote", "来源", "出处", "原文", "依据"];
+/// A row's note (备注): kept as the source of the row's observations when there is no source column.
+const NOTE_HEADERS: &[&str] = &["note", "notes", "remark", "remarks", "备注", "说明", "备注说明"];
+/// Row numbering columns: read past, never values.
+const IGNORED_HEADERS: &[&str] = &["序号", "编号", "序", "no", "no.", "#", "index"];
+/// A unit cell that names no unit but a sum or mean of the rows (a row to skip, not to reject).
+const TOTAL_WORDS: &[&str] =
+    &["合计", "总计", "小计", "总数", "平均", "平均值", "均值", "全县", "全县合计", "全镇", "全区", "全市", "total", "sum", "average"];
+/// How a footnote line below a table begins.
+const FOOTNOTE_STARTS: &[&str] =
+    &["注：", "注:", "注 ", "备注：", "备注:", "说明：", "说明:", "填表说明", "数据来源", "填报人", "审核人", "制表人", "联系人", "填表人"];
+
+/// Why row `i` is read past, if it is: a total (its unit cell says 合计…) or a footnote (no year,
+/// and its first text — or its unit cell — begins with 注：…). Returns the reason and the text to report.
+fn skip_reason(frame: &DataFrame, unit: Option<&str>, year_empty: bool, i: usize) -> Option<(crate::io::SkipKind, String)> {
+    if let Some(u) = unit {
+        let u = crate::normalize::clean_key(u);
+        let bare: String = u.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+        if TOTAL_WORDS.contains(&bare.as_str()) || ["合计", "总计", "小计"].iter().any(|w| bare.starts_with(w)) {
+            return Some((crate::io::SkipKind::Total, u.into_owned()));
+        }
+    }
+    if !year_empty {
+        return None;
+    }
+    let first = unit
+        .filter(|u| u.trim_start().starts_with('注') || u.trim_start().starts_with("说明") || u.trim_start().starts_with("备注"))
+        .map(str::to_string)
+        .or_else(|| {
+            frame.columns().iter().find_map(|c| match c.get(i).ok()? {
+                AnyValue::String(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+                AnyValue::StringOwned(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+                _ => None,
+            })
+        })?;
+    let normalized: String = first.chars().map(crate::normalize::normalize_char).collect();
+    let colon_form = normalized.replace(':', "：");
+    (FOOTNOTE_STARTS.iter().any(|w| normalized.starts_with(w) || colon_form.starts_with(w)) || first.starts_with('注'))
+        .then_some((crate::io::SkipKind::Footnote, first))
+}
 
 /// The column names of [`Panel::frame`].
 pub const PANEL_COLUMNS: &[&str] =
@@ -501,6 +551,15 @@ fn read_value(ind: &Indicator, cell: ValueCell<'_>) -> std::result::Result<Inter
                     format!("{t:?} is an unfilled template placeholder or a dash, not a value; fill in the number or leave the row out"),
                 ));
             }
+            if t.starts_with('=') {
+                return Err((
+                    RejectReason::UnparseableValue,
+                    format!(
+                        "{} is a formula without a saved result; open the workbook in Excel or WPS and save it (so the result is stored), or type the number",
+                        crate::error::quoted(t, 60)
+                    ),
+                ));
+            }
             match parse_value(t) {
                 Ok(parsed) => (parsed.interval, parsed.percent),
                 Err(Error::ValueParse { message, .. }) => {
@@ -592,13 +651,36 @@ impl Panel {
     /// Reads a panel from a `.csv`, `.tsv`, `.xlsx`/`.xls` (a sheet), `.parquet`, `.json` or
     /// `.ndjson` file.
     pub fn read(path: impl AsRef<Path>, catalogue: Catalogue, units: Option<Units>, options: &PanelOptions) -> Result<Self> {
-        let table = crate::io::read_table_sheet(path, options.encoding.as_deref(), options.sheet.as_deref())?;
-        Self::build(&table.frame, catalogue, units, options, &table.file, table.header_rows)
+        let table = crate::io::read_table_with(
+            path,
+            &crate::io::TableOptions { encoding: options.encoding.clone(), sheet: options.sheet.clone(), header_row: options.header_row },
+        )?;
+        let mut panel = Self::build(&table.frame, catalogue, units, options, &table.file, table.header_rows)?;
+        let mut skipped = table.skipped;
+        skipped.append(&mut panel.skipped);
+        panel.skipped = skipped;
+        panel.filled = table.filled;
+        Ok(panel)
     }
 
     /// Builds a panel from a polars frame (long or wide form). Row numbers in rejections count
     /// the header as row 1, as a spreadsheet would.
     pub fn from_frame(frame: &DataFrame, catalogue: Catalogue, units: Option<Units>, options: &PanelOptions) -> Result<Self> {
+        // A panel's own frame (value = point, text = as written): read the text, so that 1060多
+        // stays an interval with its qualifier.
+        let names = frame.get_column_names();
+        let has = |c: &str| names.iter().any(|n| n.as_str() == c);
+        if has("value") && has("text") && has("qualifier") && has("lo") && has("hi") {
+            let text = frame.column("text")?.as_materialized_series().cast(&DataType::String)?;
+            let point = frame.column("value")?.as_materialized_series().cast(&DataType::String)?;
+            let merged: StringChunked = text.str()?.iter().zip(point.str()?.iter()).map(|(t, v)| t.or(v)).collect();
+            let mut own = frame.select(["unit", "year", "indicator"].into_iter().filter(|c| has(c)))?;
+            own.with_column(merged.with_name("value".into()).into_column())?;
+            if has("source") {
+                own.with_column(frame.column("source")?.clone())?;
+            }
+            return Self::build(&own, catalogue, units, options, "<frame>", 1);
+        }
         Self::build(frame, catalogue, units, options, "<frame>", 1)
     }
 
@@ -623,7 +705,14 @@ impl Panel {
         let year_col = find_column(frame, YEAR_HEADERS).cloned();
         let indicator_col = find_column(frame, INDICATOR_HEADERS).cloned();
         let value_col = find_column(frame, VALUE_HEADERS).cloned();
-        let source_col = find_column(frame, SOURCE_HEADERS).cloned();
+        let source_col = find_column(frame, SOURCE_HEADERS).cloned().or_else(|| find_column(frame, NOTE_HEADERS).cloned());
+        let note_col = find_column(frame, NOTE_HEADERS).cloned();
+        let ignored: Vec<PlSmallStr> = frame
+            .get_column_names()
+            .into_iter()
+            .filter(|c| IGNORED_HEADERS.contains(&crate::normalize::clean_key(c).to_lowercase().as_str()))
+            .cloned()
+            .collect();
         let (Some(unit_col), Some(year_col)) = (unit_col, year_col) else {
             return Err(Error::input(
                 Location::file(file),
@@ -649,6 +738,20 @@ impl Panel {
         };
         let unit_cells = Cells::read_key(frame.column(&unit_col)?, file)?;
         let year_cells = Cells::read(frame.column(&year_col)?, file)?;
+        // Totals and footnotes are read past and reported, with the observations they hold.
+        let mut skipped: Vec<SkippedRow> = Vec::new();
+        let skip: Vec<Option<(crate::io::SkipKind, String)>> = (0..frame.height())
+            .map(|i| {
+                let unit = unit_cells.key(i);
+                // A footnote has no year (or, merged across the row, its own text where the year goes).
+                let no_year = match year_cells.get(i) {
+                    ValueCell::Empty => true,
+                    ValueCell::Text(t) => parse_year(t).is_none(),
+                    ValueCell::Number(_) => false,
+                };
+                skip_reason(frame, unit.as_deref(), no_year, i)
+            })
+            .collect();
         // The columns that hold values, with their names (one in long form).
         let value_columns: Vec<&Column>;
         let long_form = match (&indicator_col, &value_col) {
@@ -659,6 +762,11 @@ impl Panel {
                 let val_cells = Cells::read(val_column, file)?;
                 let cells = unit_cells.iter().zip(year_cells.iter()).zip(ind_cells.iter()).zip(val_cells.iter());
                 for (i, (((unit, year), indicator), value)) in cells.enumerate() {
+                    if let Some((kind, text)) = &skip[i] {
+                        builder.input_rows += 1;
+                        skipped.push(SkippedRow::new(file, i + 1 + header_rows, *kind, text, 1));
+                        continue;
+                    }
                     builder.push(RawObservation {
                         input_row: i,
                         column: 0,
@@ -678,14 +786,20 @@ impl Panel {
                 ));
             }
             (None, None) => {
-                let keys = [Some(&unit_col), Some(&year_col), source_col.as_ref()];
-                value_columns = frame.columns().iter().filter(|c| !keys.contains(&Some(c.name()))).collect();
+                let keys = [Some(&unit_col), Some(&year_col), source_col.as_ref(), note_col.as_ref()];
+                value_columns = frame.columns().iter().filter(|c| !keys.contains(&Some(c.name())) && !ignored.contains(c.name())).collect();
                 let resolved: Vec<std::result::Result<usize, Option<Cow<'_, str>>>> = value_columns
                     .iter()
                     .map(|c| catalogue.resolve(c.name()).ok_or_else(|| Some(Cow::Borrowed(c.name().as_str()))))
                     .collect();
                 let cells: Vec<Cells> = value_columns.iter().map(|c| Cells::read(c, file)).collect::<Result<_>>()?;
-                for i in 0..frame.height() {
+                for (i, skip) in skip.iter().enumerate() {
+                    if let Some((kind, text)) = skip {
+                        let n = cells.iter().filter(|c| !matches!(c.get(i), ValueCell::Empty)).count();
+                        builder.input_rows += n;
+                        skipped.push(SkippedRow::new(file, i + 1 + header_rows, *kind, text, n));
+                        continue;
+                    }
                     for (k, column) in value_columns.iter().enumerate() {
                         let value = cells[k].get(i);
                         if matches!(value, ValueCell::Empty) {
@@ -742,6 +856,8 @@ impl Panel {
             units: units.map(Arc::new),
             frame: out,
             rejected,
+            skipped,
+            filled: 0,
             input_rows,
             unit_codes: Arc::new(sorted_codes),
             unit_idx: Arc::new(accepted.iter().map(|a| a.unit).collect()),
@@ -781,9 +897,40 @@ impl Panel {
         self.frame.height() == 0
     }
 
-    /// Input rows (long form) or non-empty cells (wide form) seen; always accepted + rejected.
+    /// Input rows (long form) or non-empty cells (wide form) seen; always accepted + rejected +
+    /// the observations of skipped rows ([`Panel::skipped`]).
     pub fn input_rows(&self) -> usize {
         self.input_rows
+    }
+
+    /// Rows read past, with why: titles above the header, 合计/小计 rows, 注：footnotes.
+    pub fn skipped(&self) -> &[SkippedRow] {
+        &self.skipped
+    }
+
+    /// Observations held by skipped rows (rows in = accepted + rejected + this).
+    pub fn skipped_observations(&self) -> usize {
+        self.skipped.iter().map(|k| k.observations).sum()
+    }
+
+    /// Cells filled from a merged region's top-left cell when the sheet was read.
+    pub fn filled_cells(&self) -> usize {
+        self.filled
+    }
+
+    /// The skipped rows as a frame: `file, row, reason, text, observations`.
+    pub fn skipped_frame(&self) -> Result<DataFrame> {
+        let k = &self.skipped;
+        Ok(DataFrame::new(
+            k.len(),
+            vec![
+                Column::new("file".into(), k.iter().map(|x| x.file.as_str()).collect::<Vec<_>>()),
+                Column::new("row".into(), k.iter().map(|x| x.row as u64).collect::<Vec<_>>()),
+                Column::new("reason".into(), k.iter().map(|x| x.reason.as_str()).collect::<Vec<_>>()),
+                Column::new("text".into(), k.iter().map(|x| x.text.as_str()).collect::<Vec<_>>()),
+                Column::new("observations".into(), k.iter().map(|x| x.observations as u64).collect::<Vec<_>>()),
+            ],
+        )?)
     }
 
     pub fn rejections(&self) -> &[Rejection] {
@@ -835,6 +982,8 @@ impl Panel {
             qualified,
             input_rows: self.input_rows,
             rejected: self.rejected.len(),
+            skipped: self.skipped.iter().map(|k| k.observations).sum(),
+            filled: self.filled,
             catalogue_version: self.catalogue.version.clone(),
         })
     }

@@ -1,6 +1,6 @@
 //! Property tests over hostile input (issue 14): random bytes under every file extension fazhi
 //! reads, and random small frames of tricky cells, through Panel, Targets, Units, Catalogue and
-//! extraction. Nothing panics, and every panel keeps rows in = accepted + rejected.
+//! extraction. Nothing panics, and every panel keeps rows in = accepted + rejected + skipped.
 #![allow(clippy::unwrap_used)]
 
 use fazhi::extract::{ExtractOptions, Rules, extract_path, extract_text};
@@ -50,7 +50,7 @@ fn cell() -> impl Strategy<Value = String> {
 }
 
 fn check_panel(p: &Panel) {
-    assert_eq!(p.input_rows(), p.len() + p.rejections().len());
+    assert_eq!(p.input_rows(), p.len() + p.rejections().len() + p.skipped_observations());
 }
 
 proptest! {

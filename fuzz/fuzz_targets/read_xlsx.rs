@@ -1,6 +1,6 @@
 //! `cargo +nightly fuzz run read_xlsx` (from `fuzz/`; seeds: `cargo run --example fuzz_seeds`).
 //! Any bytes as a spreadsheet: reading never panics, and when a panel is built, rows in =
-//! accepted + rejected.
+//! accepted + rejected + skipped.
 #![no_main]
 
 use fazhi::{Catalogue, Panel, PanelOptions};
@@ -10,6 +10,6 @@ fuzz_target!(|bytes: &[u8]| {
     let path = std::env::temp_dir().join(format!("fazhi-fuzz-{}.xlsx", std::process::id()));
     std::fs::write(&path, bytes).unwrap();
     if let Ok(p) = Panel::read(&path, Catalogue::default_catalogue(), None, &PanelOptions::default()) {
-        assert_eq!(p.input_rows(), p.len() + p.rejections().len());
+        assert_eq!(p.input_rows(), p.len() + p.rejections().len() + p.skipped_observations());
     }
 });

@@ -134,6 +134,8 @@ pub fn diagnostics(panel: &Panel, options: &DiagnosticOptions) -> Result<DataFra
         }
     }
 
+    // As-written texts, to tell 0.95 from 0.95%.
+    let texts = panel.frame().column("text")?.str()?.clone();
     // Jumps, drops to zero and 100 % claims, along each series.
     let n_ind = catalogue.indicators.len();
     for &(start, end) in view.unit_blocks() {
@@ -143,6 +145,28 @@ pub fn diagnostics(panel: &Panel, options: &DiagnosticOptions) -> Result<DataFra
             let ind = &catalogue.indicators[k];
             let unit = &codes[view.unit[r] as usize];
             let (x, y) = (view.value[r], view.year[r]);
+            // 0.95 on a rate, written without a % sign (and not percent-formatted in a sheet,
+            // which reads as 95%): most likely 95 % typed as a fraction.
+            if ind.measure == Measure::Percent && x > 0.0 && x <= 1.0 && !texts.get(r).is_some_and(|t| t.contains('%') || t.contains('％'))
+            {
+                flags.push(Flag {
+                    unit: unit.clone(),
+                    year: Some(y),
+                    indicator: Some(ind.code.clone()),
+                    check: "fraction_percent",
+                    severity: "warning",
+                    value: Some(x),
+                    expected: Some(x * 100.0),
+                    message: format!(
+                        "{} = {} with no % sign: was {}% meant? A rate is written in percent (95 or 95%); if it really is {}%, write {}%",
+                        ind.code,
+                        crate::io::format_number(x),
+                        crate::io::format_number(x * 100.0),
+                        crate::io::format_number(x),
+                        crate::io::format_number(x)
+                    ),
+                });
+            }
             if ind.measure == Measure::Percent && x >= 100.0 {
                 flags.push(Flag {
                     unit: unit.clone(),

@@ -12,6 +12,9 @@ pub use encoding::{decode_text, detect_and_decode};
 pub use file::{MAX_CONFIG_BYTES, MAX_REPORT_BYTES, MAX_TABLE_BYTES};
 
 mod excel;
+mod xlsx_styles;
+
+pub use excel::MAX_SHEET_CELLS;
 
 use crate::error::{Error, Location, Result};
 
@@ -26,6 +29,65 @@ pub struct Table {
     /// Rows a spreadsheet would show before the first data row (1 for a header line, 0 for
     /// formats without one); data row `i` (0-based) is reported as row `i + 1 + header_rows`.
     pub header_rows: usize,
+    /// Rows not read as data: titles above the header here; totals and footnotes are found by
+    /// the panel.
+    pub skipped: Vec<SkippedRow>,
+    /// Cells filled from a merged region's top-left cell.
+    pub filled: usize,
+}
+
+/// How to read a table file.
+#[derive(Debug, Clone, Default)]
+pub struct TableOptions {
+    /// Text encoding of CSV/JSON files; detected when `None`.
+    pub encoding: Option<String>,
+    /// Sheet of a spreadsheet; the first when `None`.
+    pub sheet: Option<String>,
+    /// The spreadsheet row (1-based) holding the header; found when `None` (the first row with a
+    /// key header such as 乡镇 or 年份, below any title rows).
+    pub header_row: Option<usize>,
+}
+
+/// Why a row of a table is not data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipKind {
+    /// Above the header: a title or a 填报单位/日期 line.
+    Title,
+    /// A 合计/总计/小计/平均 row: a sum of the rows above, not a unit.
+    Total,
+    /// A 注：/说明：/填表说明/数据来源 line below the table.
+    Footnote,
+}
+
+impl SkipKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Title => "title",
+            Self::Total => "total",
+            Self::Footnote => "footnote",
+        }
+    }
+}
+
+/// A row read past, and why: reported, never dropped without a word.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SkippedRow {
+    pub file: String,
+    /// The row as a spreadsheet shows it (the header is row 1 of a CSV).
+    pub row: usize,
+    pub reason: SkipKind,
+    /// The row's first text, as written (cut to 200 characters).
+    pub text: String,
+    /// Observations the row would have given (long form: 1; wide form: its non-empty value
+    /// cells); they count in `input_rows`, so rows in = accepted + rejected + skipped.
+    pub observations: usize,
+}
+
+impl SkippedRow {
+    pub(crate) fn new(file: &str, row: usize, reason: SkipKind, text: &str, observations: usize) -> Self {
+        Self { file: file.to_string(), row, reason, text: crate::error::clip(text.to_string(), 200), observations }
+    }
 }
 
 /// Reads a `.csv`/`.tsv`/`.txt`, `.parquet`, `.json`, `.ndjson`/`.jsonl`, or a spreadsheet
@@ -41,7 +103,13 @@ pub fn read_table(path: impl AsRef<Path>, encoding: Option<&str>) -> Result<Tabl
 
 /// As [`read_table`], choosing the sheet of a spreadsheet by name (default: the first sheet).
 pub fn read_table_sheet(path: impl AsRef<Path>, encoding: Option<&str>, sheet: Option<&str>) -> Result<Table> {
+    read_table_with(path, &TableOptions { encoding: encoding.map(str::to_string), sheet: sheet.map(str::to_string), header_row: None })
+}
+
+/// As [`read_table`], with every option: encoding, sheet and header row.
+pub fn read_table_with(path: impl AsRef<Path>, options: &TableOptions) -> Result<Table> {
     let path = path.as_ref();
+    let encoding = options.encoding.as_deref();
     let file = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     match ext.as_str() {
@@ -56,7 +124,7 @@ pub fn read_table_sheet(path: impl AsRef<Path>, encoding: Option<&str>, sheet: O
             let separator =
                 if ext == "tsv" || (!text.lines().next().unwrap_or("").contains(',') && text.contains('\t')) { b'\t' } else { b',' };
             let frame = csv_table(text, separator, &file)?;
-            Ok(Table { frame, file, encoding: Some(used), header_rows: 1 })
+            Ok(Table { frame, file, encoding: Some(used), header_rows: 1, skipped: Vec::new(), filled: 0 })
         }
         "parquet" | "pq" => {
             file::check_file(path, MAX_TABLE_BYTES, "table")?;
@@ -64,7 +132,7 @@ pub fn read_table_sheet(path: impl AsRef<Path>, encoding: Option<&str>, sheet: O
             let frame = ParquetReader::new(handle)
                 .finish()
                 .map_err(|e| Error::input(Location::file(&file), format!("not a readable Parquet file: {e}")))?;
-            Ok(Table { frame, file, encoding: None, header_rows: 0 })
+            Ok(Table { frame, file, encoding: None, header_rows: 0, skipped: Vec::new(), filled: 0 })
         }
         "json" | "ndjson" | "jsonl" => {
             let bytes = file::read_file(path, MAX_TABLE_BYTES, "table")?;
@@ -75,11 +143,11 @@ pub fn read_table_sheet(path: impl AsRef<Path>, encoding: Option<&str>, sheet: O
             drop(bytes);
             let lines = ext != "json" || !text.trim_start().starts_with('[');
             let frame = json_table(&text, lines, &file)?;
-            Ok(Table { frame, file, encoding: Some(used), header_rows: 0 })
+            Ok(Table { frame, file, encoding: Some(used), header_rows: 0, skipped: Vec::new(), filled: 0 })
         }
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
             file::check_file(path, MAX_TABLE_BYTES, "table")?;
-            excel::read_sheet(path, &file, sheet)
+            excel::read_sheet(path, &file, options)
         }
         _ => Err(Error::input(
             Location::file(&file),

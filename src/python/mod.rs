@@ -302,16 +302,18 @@ impl PyPanel {
         let frame = guard(|| from_py_arg(data, "data"))?;
         let catalogue = catalogue_arg(py, catalogue)?;
         let units = units_arg(py, units)?;
-        let options = PanelOptions { strict, encoding: None, sheet: None };
+        let options = PanelOptions { strict, ..PanelOptions::default() };
         run(py, move || Panel::from_frame(&frame, catalogue, units, &options)).map(|p| Self { inner: Arc::new(p) })
     }
 
     /// Reads a panel from a .csv/.tsv/.xlsx/.xls/.parquet/.json/.ndjson file. CSV encodings
     /// (UTF-8, UTF-8 with BOM, GBK/GB18030, UTF-16) are detected unless ``encoding`` is given;
-    /// ``sheet`` picks a spreadsheet's sheet (default: the first). Rejected rows keep the
-    /// spreadsheet's row numbers.
+    /// ``sheet`` picks a spreadsheet's sheet (default: the first); ``header_row`` (1-based) says
+    /// which row holds the header (default: found below title rows). Merged cells are filled,
+    /// 序号 columns ignored, 备注 kept as the rows' source, 合计 rows and 注： footnotes skipped and
+    /// listed in ``skipped``. Rejected rows keep the spreadsheet's row numbers.
     #[staticmethod]
-    #[pyo3(signature = (path, catalogue=None, units=None, strict=false, encoding=None, sheet=None))]
+    #[pyo3(signature = (path, catalogue=None, units=None, strict=false, encoding=None, sheet=None, header_row=None))]
     #[allow(clippy::too_many_arguments)]
     fn read(
         py: Python<'_>,
@@ -321,10 +323,11 @@ impl PyPanel {
         strict: bool,
         encoding: Option<String>,
         sheet: Option<String>,
+        header_row: Option<usize>,
     ) -> PyResult<Self> {
         let catalogue = catalogue_arg(py, catalogue)?;
         let units = units_arg(py, units)?;
-        let options = PanelOptions { strict, encoding, sheet };
+        let options = PanelOptions { strict, encoding, sheet, header_row };
         run(py, move || Panel::read(path, catalogue, units, &options)).map(|p| Self { inner: Arc::new(p) })
     }
 
@@ -342,7 +345,15 @@ impl PyPanel {
         to_polars(py, run(py, move || inner.rejected_frame())?)
     }
 
-    /// Input rows (long form) or non-empty cells (wide form) read: accepted + rejected.
+    /// Rows read past: file, row, reason (title, total, footnote), text, observations.
+    #[getter]
+    fn skipped(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        to_polars(py, run(py, move || inner.skipped_frame())?)
+    }
+
+    /// Input rows (long form) or non-empty cells (wide form) read: accepted + rejected +
+    /// skipped (the observations of skipped rows).
     #[getter]
     fn input_rows(&self) -> usize {
         self.inner.input_rows()
@@ -371,6 +382,8 @@ impl PyPanel {
         d.set_item("qualified", s.qualified)?;
         d.set_item("input_rows", s.input_rows)?;
         d.set_item("rejected", s.rejected)?;
+        d.set_item("skipped", s.skipped)?;
+        d.set_item("filled", s.filled)?;
         d.set_item("catalogue_version", s.catalogue_version)?;
         Ok(d)
     }
@@ -695,6 +708,7 @@ impl PyPanel {
             ("coverage", format!("{:.1}%", s.coverage * 100.0)),
             ("qualified values", s.qualified.to_string()),
             ("rejected rows", format!("{} of {}", s.rejected, s.input_rows)),
+            ("skipped (合计, 注)", s.skipped.to_string()),
             ("catalogue", s.catalogue_version.clone()),
         ];
         for (k, v) in rows {

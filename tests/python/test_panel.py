@@ -337,3 +337,25 @@ def test_readme_python_quickstart_runs(root: Path) -> None:
     start = text.index("```python\n") + len("```python\n")
     code = text[start : text.index("```", start)]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root, capture_output=True)
+
+
+def test_totals_and_footnotes_are_skipped_and_listed(tmp_path):
+    # A synthetic county sheet saved as CSV: a 合计 row and a 注： line below the table.
+    path = tmp_path / "county.csv"
+    path.write_text(
+        "序号,乡镇,年份,发放法治宣传资料份数,备注\n"
+        "1,合成甲镇,2024,1060多,含线上\n"
+        "2,合成乙镇,2024,900,\n"
+        ",合计,2024,1960,\n"
+        "注：数据由各乡镇填报,,,,\n",
+        encoding="utf-8",
+    )
+    panel = fazhi.Panel.read(path)
+    assert panel.rejected.height == 0, panel.rejected
+    assert panel.frame.height == 2
+    skipped = panel.skipped
+    assert skipped["reason"].to_list() == ["total", "footnote"]
+    assert skipped["row"].to_list() == [4, 5]
+    summary = panel.summary()
+    assert summary["input_rows"] == summary["observations"] + summary["rejected"] + summary["skipped"]
+    assert "含线上" in panel.frame["source"].to_list()

@@ -1,0 +1,123 @@
+//! A county workbook laid out the way county sheets are typed (issue 15): a title row and a
+//! 填报单位 row above the header, a 序号 column, 乡镇 merged over its two year rows, a 备注
+//! column, percentages typed into %-formatted cells, a 合计 row and a 注： footnote. Written here
+//! with rust_xlsxwriter; every name is SYNTHETIC.
+#![allow(clippy::unwrap_used)]
+
+use fazhi::io::SkipKind;
+use fazhi::{Catalogue, Panel, PanelOptions};
+use rust_xlsxwriter::{Format, Workbook};
+
+fn county_workbook(path: &std::path::Path) {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("2024年数据").unwrap();
+    let pct = Format::new().set_num_format("0%");
+    let title = Format::new().set_bold();
+    sheet.merge_range(0, 0, 0, 5, "合成县2023—2024年各乡镇法治政府建设指标（合成数据）", &title).unwrap();
+    sheet.write(1, 0, "填报单位：合成县司法局").unwrap();
+    sheet.write(1, 4, "填报日期：2025年1月10日").unwrap();
+    for (c, h) in ["序号", "乡镇", "年份", "发放法治宣传资料份数", "执法人员持证率", "备注"].iter().enumerate() {
+        sheet.write(2, c as u16, *h).unwrap();
+    }
+    // 合成甲镇 over rows 4–5 (0-based 3–4), 合成乙镇 over rows 6–7.
+    sheet.merge_range(3, 1, 4, 1, "合成甲镇", &Format::new()).unwrap();
+    sheet.merge_range(5, 1, 6, 1, "合成乙镇", &Format::new()).unwrap();
+    let rows: [(u32, f64, i32, &str, f64, &str); 4] = [
+        (3, 1.0, 2023, "1060多", 0.95, ""),
+        (4, 1.0, 2024, "1200", 0.98, "含线上发放"),
+        (5, 2.0, 2023, "800", 0.9, ""),
+        (6, 2.0, 2024, "900余", 1.0, ""),
+    ];
+    for (r, no, year, materials, rate, note) in rows {
+        sheet.write(r, 0, no).unwrap();
+        sheet.write(r, 2, year).unwrap();
+        sheet.write(r, 3, materials).unwrap();
+        sheet.write_number_with_format(r, 4, rate, &pct).unwrap();
+        if !note.is_empty() {
+            sheet.write(r, 5, note).unwrap();
+        }
+    }
+    sheet.write(7, 1, "合计").unwrap();
+    sheet.write(7, 3, 3960).unwrap();
+    sheet.merge_range(8, 0, 8, 5, "注：1. 数据由各乡镇填报；2. 持证率按在编执法人员计算。", &Format::new()).unwrap();
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_county_workbook_loads_as_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("county.xlsx");
+    county_workbook(&path);
+    let p = Panel::read(&path, Catalogue::default_catalogue(), None, &PanelOptions::default()).unwrap();
+    assert!(p.rejections().is_empty(), "{:#?}", p.rejections());
+    // 4 rows × 2 indicators accepted; skipped: the 合计 row's one value, and the footnote's text
+    // that its merge spreads over the two indicator columns; nothing else.
+    assert_eq!(p.len(), 8);
+    assert_eq!(p.input_rows(), p.len() + p.rejections().len() + p.skipped_observations());
+    assert_eq!(p.skipped_observations(), 3);
+    let kinds: Vec<(usize, SkipKind)> = p.skipped().iter().map(|k| (k.row, k.reason)).collect();
+    assert_eq!(kinds, [(1, SkipKind::Title), (2, SkipKind::Title), (8, SkipKind::Total), (9, SkipKind::Footnote)]);
+    // The merged 乡镇 names both its rows (two cells filled).
+    assert_eq!(p.unit_codes(), ["合成乙镇", "合成甲镇"]);
+    assert!(p.filled_cells() >= 2, "{}", p.filled_cells());
+    let f = p.frame();
+    let ind = f.column("indicator").unwrap().str().unwrap();
+    let value = f.column("value").unwrap().f64().unwrap();
+    let text = f.column("text").unwrap().str().unwrap();
+    let row = f.column("row").unwrap();
+    let rates: Vec<f64> = (0..f.height()).filter(|&r| ind.get(r) == Some("ENF_CERT_RATE")).map(|r| value.get(r).unwrap()).collect();
+    assert_eq!(rates, [90.0, 100.0, 95.0, 98.0], "a %-formatted 0.95 is 95 %");
+    // Qualifiers as typed, and the rows as the sheet shows them (header = row 3).
+    let first = (0..f.height()).find(|&r| text.get(r) == Some("1060多")).unwrap();
+    assert_eq!(row.get(first).unwrap().try_extract::<i64>().unwrap(), 4);
+    // The 备注 is the source of its row's observations.
+    let source = f.column("source").unwrap().str().unwrap();
+    assert!((0..f.height()).any(|r| source.get(r) == Some("含线上发放")));
+    // No fraction_percent warnings: the sheet said percent.
+    let d = fazhi::analytics::diagnostics(&p, &Default::default()).unwrap();
+    let checks = d.column("check").unwrap().str().unwrap();
+    assert!(!(0..d.height()).any(|r| checks.get(r) == Some("fraction_percent")));
+}
+
+#[test]
+fn the_header_row_can_be_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("county.xlsx");
+    county_workbook(&path);
+    let options = PanelOptions { header_row: Some(3), ..PanelOptions::default() };
+    let p = Panel::read(&path, Catalogue::default_catalogue(), None, &options).unwrap();
+    assert_eq!(p.len(), 8);
+    let options = PanelOptions { header_row: Some(1), ..PanelOptions::default() };
+    assert!(Panel::read(&path, Catalogue::default_catalogue(), None, &options).is_err(), "a title row has no unit column");
+}
+
+#[test]
+fn a_fraction_on_a_rate_without_a_percent_sign_is_flagged() {
+    let frame = polars::df!(
+        "unit" => ["合成甲镇", "合成乙镇"], "year" => [2024, 2024],
+        "indicator" => ["ENF_CERT_RATE"; 2], "value" => ["0.95", "0.95%"],
+    )
+    .unwrap();
+    let p = Panel::from_frame(&frame, Catalogue::default_catalogue(), None, &PanelOptions::default()).unwrap();
+    let d = fazhi::analytics::diagnostics(&p, &Default::default()).unwrap();
+    let checks = d.column("check").unwrap().str().unwrap();
+    let units = d.column("unit").unwrap().str().unwrap();
+    let flagged: Vec<&str> = (0..d.height()).filter(|&r| checks.get(r) == Some("fraction_percent")).filter_map(|r| units.get(r)).collect();
+    assert_eq!(flagged, ["合成甲镇"]);
+}
+
+#[test]
+fn a_panels_own_frame_keeps_its_qualifiers() {
+    let frame = polars::df!(
+        "unit" => ["合成甲镇", "合成甲镇"], "year" => [2023, 2023],
+        "indicator" => ["PUB_MATERIALS", "DISP_DISPUTES_MEDIATED"], "value" => ["1060多", "90余"],
+    )
+    .unwrap();
+    let p = Panel::from_frame(&frame, Catalogue::default_catalogue(), None, &PanelOptions::default()).unwrap();
+    let again = Panel::from_frame(p.frame(), Catalogue::default_catalogue(), None, &PanelOptions::default()).unwrap();
+    assert_eq!(again.len(), 2);
+    assert_eq!(again.frame().column("qualifier").unwrap(), p.frame().column("qualifier").unwrap());
+    assert_eq!(again.frame().column("lo").unwrap(), p.frame().column("lo").unwrap());
+    assert_eq!(again.frame().column("hi").unwrap(), p.frame().column("hi").unwrap());
+}
