@@ -190,6 +190,8 @@ const VALUE_HEADERS: &[&str] = &["value", "值", "数值", "指标值", "数据"
 const SOURCE_HEADERS: &[&str] = &["source", "quote", "来源", "出处", "原文", "依据"];
 /// A row's note (备注): kept as the source of the row's observations when there is no source column.
 const NOTE_HEADERS: &[&str] = &["note", "notes", "remark", "remarks", "备注", "说明", "备注说明"];
+/// Cell texts that say none happened: the value 0 for a count.
+const ZERO_WORDS: &[&str] = &["无", "未发生", "没有", "零", "未出现", "无此类情况", "没有发生"];
 /// Row numbering columns: read past, never values.
 const IGNORED_HEADERS: &[&str] = &["序号", "编号", "序", "no", "no.", "#", "index"];
 /// A unit cell that names no unit but a sum or mean of the rows (a row to skip, not to reject).
@@ -379,6 +381,8 @@ struct Builder<'c> {
     /// Indicator text → catalogue index (or None when unknown), so each distinct header or cell
     /// text is resolved once.
     indicator_cache: PlHashMap<String, Option<usize>>,
+    /// "; did you mean …?" for each unknown indicator text, found once.
+    suggestions: PlHashMap<String, String>,
     accepted: Vec<Accepted>,
     rejected: Vec<Rejection>,
     input_rows: usize,
@@ -433,6 +437,17 @@ impl Builder<'_> {
         id
     }
 
+    /// The nearest catalogue names of an unknown header or cell, as "; did you mean …?".
+    fn suggestion(&mut self, text: &str) -> String {
+        if let Some(s) = self.suggestions.get(text) {
+            return s.clone();
+        }
+        let names = self.catalogue.suggest(text, 2);
+        let hint = if names.is_empty() { String::new() } else { format!("; did you mean {}?", names.join(" or ")) };
+        self.suggestions.insert(text.to_string(), hint.clone());
+        hint
+    }
+
     fn resolve_indicator(&mut self, text: &str) -> Option<usize> {
         if let Some(hit) = self.indicator_cache.get(text) {
             return *hit;
@@ -481,8 +496,9 @@ impl Builder<'_> {
             Err(Some(text)) => match self.resolve_indicator(text) {
                 Some(i) => i,
                 None => {
+                    let hint = self.suggestion(text);
                     let message = format!(
-                        "indicator {text:?} is not in catalogue {}; use a code or Chinese name from the catalogue (fazhi.Catalogue.default().frame) or add it to your own catalogue file",
+                        "indicator {text:?} is not in catalogue {}{hint}; use a code or Chinese name from the catalogue (fazhi.Catalogue.default().frame) or add it as an alias",
                         self.catalogue.version
                     );
                     return self.reject(&raw, RejectReason::UnknownIndicator, message);
@@ -550,6 +566,12 @@ fn read_value(ind: &Indicator, cell: ValueCell<'_>) -> std::result::Result<Inter
                     RejectReason::Placeholder,
                     format!("{t:?} is an unfilled template placeholder or a dash, not a value; fill in the number or leave the row out"),
                 ));
+            }
+            // 无 / 未发生 in a count column: none happened, the value 0 (kept as written in `text`).
+            if matches!(ind.measure, Measure::Count | Measure::Yuan | Measure::Hours)
+                && ZERO_WORDS.contains(&crate::normalize::clean_key(t).as_ref())
+            {
+                return Ok(Interval::exact(0.0));
             }
             if t.starts_with('=') {
                 return Err((
@@ -732,6 +754,7 @@ impl Panel {
             unit_codes: Vec::new(),
             last_unit: None,
             indicator_cache: PlHashMap::default(),
+            suggestions: PlHashMap::default(),
             accepted: Vec::with_capacity(frame.height()),
             rejected: Vec::new(),
             input_rows: 0,
@@ -901,6 +924,35 @@ impl Panel {
     /// the observations of skipped rows ([`Panel::skipped`]).
     pub fn input_rows(&self) -> usize {
         self.input_rows
+    }
+
+    /// The rejections summarised one line per (column, reason): `column, reason, rejected,
+    /// first_row, example` (the first rejected cell's text) and `message` (the first message), in
+    /// order of first appearance — for a sheet with one bad column, one line says it.
+    pub fn rejection_summary(&self) -> Result<DataFrame> {
+        // (column, reason, count, first row, example, message)
+        type Line<'a> = (&'a str, &'a str, usize, usize, Option<&'a str>, &'a str);
+        let mut lines: Vec<Line<'_>> = Vec::new();
+        for r in &self.rejected {
+            match lines.iter_mut().find(|l| l.0 == r.column && l.1 == r.reason.as_str()) {
+                Some(l) => {
+                    l.2 += 1;
+                    l.3 = l.3.min(r.row);
+                }
+                None => lines.push((&r.column, r.reason.as_str(), 1, r.row, r.text.as_deref(), &r.message)),
+            }
+        }
+        Ok(DataFrame::new(
+            lines.len(),
+            vec![
+                Column::new("column".into(), lines.iter().map(|l| l.0).collect::<Vec<_>>()),
+                Column::new("reason".into(), lines.iter().map(|l| l.1).collect::<Vec<_>>()),
+                Column::new("rejected".into(), lines.iter().map(|l| l.2 as u64).collect::<Vec<_>>()),
+                Column::new("first_row".into(), lines.iter().map(|l| l.3 as u64).collect::<Vec<_>>()),
+                Column::new("example".into(), lines.iter().map(|l| l.4).collect::<Vec<_>>()),
+                Column::new("message".into(), lines.iter().map(|l| l.5).collect::<Vec<_>>()),
+            ],
+        )?)
     }
 
     /// Rows read past, with why: titles above the header, 合计/小计 rows, 注：footnotes.

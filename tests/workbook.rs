@@ -121,3 +121,31 @@ fn a_panels_own_frame_keeps_its_qualifiers() {
     assert_eq!(again.frame().column("lo").unwrap(), p.frame().column("lo").unwrap());
     assert_eq!(again.frame().column("hi").unwrap(), p.frame().column("hi").unwrap());
 }
+
+#[test]
+fn headers_and_cells_as_people_write_them() {
+    // An unknown header gets the nearest catalogue names; 无 in a count column is 0; ≥ and ≤ are
+    // qualifiers; the rejections of one bad column are one summary line.
+    let frame = polars::df!(
+        "乡镇" => ["合成甲镇", "合成乙镇", "合成丙镇"],
+        "年份" => [2024, 2024, 2024],
+        "法治宣传资料发放份数" => ["100", "200", "300"],
+        "越级上访件数" => ["无", "≤3", "2"],
+        "执法人员持证率" => ["≥95%", "90%", "100%"],
+    )
+    .unwrap();
+    let p = Panel::from_frame(&frame, Catalogue::default_catalogue(), None, &PanelOptions::default()).unwrap();
+    let summary = p.rejection_summary().unwrap();
+    assert_eq!(summary.height(), 1, "{summary}");
+    assert_eq!(summary.column("rejected").unwrap().u64().unwrap().get(0), Some(3));
+    let message = summary.column("message").unwrap().str().unwrap().get(0).unwrap().to_string();
+    assert!(message.contains("did you mean") && message.contains("PUB_MATERIALS"), "{message}");
+    let f = p.frame();
+    let text = f.column("text").unwrap().str().unwrap();
+    let value = f.column("value").unwrap().f64().unwrap();
+    let qualifier = f.column("qualifier").unwrap().str().unwrap();
+    let at = |t: &str| (0..f.height()).find(|&r| text.get(r) == Some(t)).unwrap();
+    assert_eq!(value.get(at("无")), Some(0.0));
+    assert_eq!(qualifier.get(at("≤3")), Some("at_most"));
+    assert_eq!(qualifier.get(at("≥95%")), Some("at_least"));
+}

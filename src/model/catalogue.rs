@@ -397,6 +397,60 @@ impl Catalogue {
             .copied()
     }
 
+    /// Up to `n` indicator names nearest to `text` (an unknown header or cell), each with its
+    /// code: by the overlap of character pairs (Dice coefficient) with the indicator's Chinese
+    /// name and aliases, at least 0.5; best first.
+    pub fn suggest(&self, text: &str, n: usize) -> Vec<String> {
+        let pairs = |t: &str| -> Vec<(char, char)> {
+            let c: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
+            let mut p: Vec<(char, char)> = c.windows(2).map(|w| (w[0], w[1])).collect();
+            p.sort_unstable();
+            p
+        };
+        let a = pairs(text);
+        if a.is_empty() {
+            return Vec::new();
+        }
+        let dice = |b: &[(char, char)]| {
+            let (mut i, mut j, mut common) = (0, 0, 0);
+            while i < a.len() && j < b.len() {
+                match a[i].cmp(&b[j]) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        common += 1;
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            2.0 * common as f64 / (a.len() + b.len()) as f64
+        };
+        let mut scored: Vec<(f64, usize, &str)> = Vec::new();
+        for (k, ind) in self.indicators.iter().enumerate() {
+            for name in std::iter::once(&ind.name_zh).chain(&ind.aliases) {
+                let d = dice(&pairs(name));
+                if d >= 0.5 {
+                    scored.push((d, k, name.as_str()));
+                }
+            }
+        }
+        scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        let mut out: Vec<String> = Vec::new();
+        let mut seen: Vec<usize> = Vec::new();
+        for (_, k, name) in scored {
+            if seen.contains(&k) {
+                continue;
+            }
+            seen.push(k);
+            out.push(format!("{name} ({})", self.indicators[k].code));
+            if out.len() == n {
+                break;
+            }
+        }
+        out
+    }
+
     /// The dimension with this code.
     pub fn dimension(&self, code: &str) -> Option<&Dimension> {
         self.dimensions.iter().find(|d| d.code == code)

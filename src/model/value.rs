@@ -334,6 +334,15 @@ const PREFIX_QUALIFIERS: &[(&str, QualToken)] = &[
     ("不低于", QualToken::AtLeastOpen),
     ("高于", QualToken::AtLeastOpen),
     ("逾", QualToken::AtLeastOpen),
+    // Signs as planners and analysts type them: ≥95%, ≤3.
+    ("≥", QualToken::AtLeastOpen),
+    (">=", QualToken::AtLeastOpen),
+    ("≧", QualToken::AtLeastOpen),
+    (">", QualToken::AtLeastOpen),
+    ("≤", QualToken::AtMost),
+    ("<=", QualToken::AtMost),
+    ("≦", QualToken::AtMost),
+    ("<", QualToken::AtMost),
 ];
 
 /// Words before a number that do not qualify it (达89.93分, 合计40个课时, 均为100%).
@@ -771,6 +780,14 @@ mod tests {
         assert_eq!(iv("达89.93分").point, 89.93);
         assert_eq!(iv("合计40个课时").point, 40.0);
         assert_eq!(iv("均为100%").point, 100.0);
+    }
+
+    #[test]
+    fn signs_read_as_qualifiers() {
+        for (text, same_as) in [("≥95%", "95%以上"), (">=8", "不少于8"), ("≤3", "不超过3"), ("<=3件", "不超过3件"), ("＞10", "超过10")]
+        {
+            assert_eq!(iv(text), iv(same_as), "{text}");
+        }
     }
 
     #[test]

@@ -345,6 +345,14 @@ impl PyPanel {
         to_polars(py, run(py, move || inner.rejected_frame())?)
     }
 
+    /// The rejections one line per (column, reason): column, reason, rejected, first_row,
+    /// example, message.
+    #[getter]
+    fn rejected_summary(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        to_polars(py, run(py, move || inner.rejection_summary())?)
+    }
+
     /// Rows read past: file, row, reason (title, total, footnote), text, observations.
     #[getter]
     fn skipped(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
