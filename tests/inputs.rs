@@ -287,9 +287,11 @@ fn a_page_without_sentence_breaks_quotes_a_bounded_context_for_every_number() {
     // 100,000 characters, no 。: every number used to carry the whole "sentence" as its context,
     // so memory grew with the square of the page.
     let page: String = (0..4000).map(|i| format!("开展活动{}次走访群众", i % 97 + 1)).collect::<Vec<_>>().join("，");
-    let x = fazhi::extract::extract_text(&page, &Catalogue::default_catalogue(), &fazhi::extract::Rules::default_rules(), &Default::default())
-        .unwrap();
+    let x =
+        fazhi::extract::extract_text(&page, &Catalogue::default_catalogue(), &fazhi::extract::Rules::default_rules(), &Default::default())
+            .unwrap();
     assert!(x.values.len() + x.unmatched.len() >= 4000);
-    let longest = x.values.iter().map(|v| v.quote.chars().count()).chain(x.unmatched.iter().map(|u| u.context.chars().count())).max().unwrap();
+    let longest =
+        x.values.iter().map(|v| v.quote.chars().count()).chain(x.unmatched.iter().map(|u| u.context.chars().count())).max().unwrap();
     assert!(longest <= 400, "a context of {longest} characters");
 }
