@@ -278,6 +278,18 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_overridden(titles: pl.DataFrame, stated: str, forced: object, option: str) -> None:
+    """Lists the reports whose title states another unit or year than the one forced on them."""
+    if forced is None:
+        return
+    other = titles.filter(pl.col(stated).is_not_null() & (pl.col(stated) != forced))
+    for row in other.iter_rows(named=True):
+        print(
+            f"{option} {forced}: {row['source']} states {row[stated]} ({row['title']}); replaced",
+            file=sys.stderr,
+        )
+
+
 def _extract(args: argparse.Namespace) -> int:
     import fazhi
 
@@ -290,8 +302,10 @@ def _extract(args: argparse.Namespace) -> int:
     for source in args.reports:
         ex = fazhi.extract(
             source,
-            unit=args.unit,
-            year=args.year,
+            unit=args.force_unit if args.force_unit is not None else args.unit,
+            year=args.force_year if args.force_year is not None else args.year,
+            force_unit=args.force_unit is not None,
+            force_year=args.force_year is not None,
             rules=args.rules,
             catalogue=args.catalogue,
             encoding=args.encoding,
@@ -301,6 +315,8 @@ def _extract(args: argparse.Namespace) -> int:
             f"{source}: {ex.reports} reports, {len(ex)} values, {ex.failures.height} unreadable",
             file=sys.stderr,
         )
+        _print_overridden(ex.titles, "stated_unit", args.force_unit, "--force-unit")
+        _print_overridden(ex.titles, "stated_year", args.force_year, "--force-year")
         failures += ex.failures.height
         if ex.failures.height:
             _print_frame(ex.failures, args.rows)
@@ -381,8 +397,30 @@ def main(argv: list[str] | None = None) -> int:
     ext = sub.add_parser("extract", help="read report texts into a panel table (CSV)")
     ext.add_argument("reports", nargs="+", type=_file, help="report files or folders (.txt, .docx, .html)")
     ext.add_argument("-o", "--output", type=Path, default=None, help="CSV to write (default: stdout)")
-    ext.add_argument("--unit", default=None, help="the reporting unit, when the text does not say")
-    ext.add_argument("--year", type=int, default=None, help="the report year, when the text does not say")
+    unit = ext.add_mutually_exclusive_group()
+    unit.add_argument(
+        "--unit", default=None, help="the unit of reports whose title states none (a title's own unit wins)"
+    )
+    unit.add_argument(
+        "--force-unit",
+        default=None,
+        metavar="UNIT",
+        help="the unit of every report, replacing what titles state (reports that stated another are listed)",
+    )
+    year = ext.add_mutually_exclusive_group()
+    year.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="the year of reports whose title states none (a title's own year wins)",
+    )
+    year.add_argument(
+        "--force-year",
+        type=int,
+        default=None,
+        metavar="YEAR",
+        help="the year of every report, replacing what titles state (reports that stated another are listed)",
+    )
     ext.add_argument("--rules", type=_file, default=None, help="extraction rules .toml (default: bundled)")
     ext.add_argument("--catalogue", type=_file, default=None, help="catalogue .toml/.json (default: bundled)")
     ext.add_argument("--encoding", default=None, help="text encoding (detected when omitted)")

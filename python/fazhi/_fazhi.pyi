@@ -274,6 +274,8 @@ class Extraction:
     @property
     def failures(self) -> pl.DataFrame: ...
     @property
+    def titles(self) -> pl.DataFrame: ...
+    @property
     def unit(self) -> str | None: ...
     @property
     def year(self) -> int | None: ...
@@ -297,6 +299,8 @@ def extract(
     progress: bool = True,
     lexicon: str | PathLike[str] | None = None,
     use_lexicon: bool = True,
+    force_unit: bool = False,
+    force_year: bool = False,
 ) -> Extraction: ...
 def extract_text(
     text: str,
@@ -307,4 +311,6 @@ def extract_text(
     min_confidence: float = 0.0,
     lexicon: str | PathLike[str] | None = None,
     use_lexicon: bool = True,
+    force_unit: bool = False,
+    force_year: bool = False,
 ) -> Extraction: ...
