@@ -32,9 +32,12 @@ import sys
 import traceback
 import warnings
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import polars as pl
+
+if TYPE_CHECKING:
+    import fazhi
 
 EXIT_USAGE = 2
 EXIT_INPUT = 3
@@ -330,6 +333,14 @@ def _extract(args: argparse.Namespace) -> int:
     return 0 if panel.height else 1
 
 
+def _print_score_warnings(scores: fazhi.Scores) -> None:
+    """Prints what the ranking cannot show: indicators left out for want of a denominator and
+    comparison sets with too few ranked units (the rows of ``.excluded`` ``score()`` warns about)."""
+    rows = scores.excluded.filter(pl.col("reason").is_in(["no_denominator", "few_units"]))
+    for row in rows.iter_rows(named=True):
+        print(f"warning ({row['reason']}): {row['detail']}")
+
+
 def _score(args: argparse.Namespace) -> int:
     import fazhi
 
@@ -340,15 +351,19 @@ def _score(args: argparse.Namespace) -> int:
     _report(str(args.panel), panel, args.rows)
     targets = fazhi.Targets.read(args.targets, catalogue=catalogue) if args.targets else None
     aggregate = tuple(args.aggregate.split(",")) if "," in args.aggregate else args.aggregate
-    scores = panel.score(
-        years=args.year,
-        normalise=args.normalise,
-        scope=args.scope,
-        aggregate=aggregate,
-        kinds=args.kinds.split(",") if args.kinds else None,
-        impute=args.impute,
-        targets=targets if args.normalise == "target" else None,
-    )
+    with warnings.catch_warnings():
+        # Printed below from .excluded, next to the ranking they qualify.
+        warnings.simplefilter("ignore", UserWarning)
+        scores = panel.score(
+            years=args.year,
+            normalise=args.normalise,
+            scope=args.scope,
+            aggregate=aggregate,
+            kinds=args.kinds.split(",") if args.kinds else None,
+            impute=args.impute,
+            targets=targets if args.normalise == "target" else None,
+        )
+    _print_score_warnings(scores)
     comp = scores.composite
     year = args.year or comp.filter(pl.col("rank").is_not_null())["year"].max()
     if year is None:

@@ -536,6 +536,13 @@ impl PyPanel {
     /// Returns
     /// -------
     /// Scores
+    ///
+    /// Warns
+    /// -----
+    /// UserWarning
+    ///     When indicators leave the score because their denominator (a unit attribute such as
+    ///     villages or residents) is missing — ``.excluded`` rows with reason ``no_denominator`` —
+    ///     and when fewer than 5 units are ranked in a year (or county) — reason ``few_units``.
     #[pyo3(signature = (years=None, normalise="minmax", scope="year", aggregate=None, weights=None, kinds=None, impute=None, min_coverage=(2.0/3.0, 0.8), winsorise=None, targets=None, denominate=true))]
     #[allow(clippy::too_many_arguments)]
     fn score(

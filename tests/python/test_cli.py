@@ -206,3 +206,12 @@ def test_extract_force_year_replaces_and_names_the_reports_that_differed(tmp_pat
     assert any("合成甲镇2022.txt states 2022" in line for line in replaced)
     assert any("合成乙乡2023.txt states 2023" in line for line in replaced)
     assert _fazhi("extract", str(folder), "--year", "2024", "--force-year", "2024").returncode == 2
+
+
+def test_score_without_units_prints_the_indicators_it_left_out(root: Path, tmp_path: Path) -> None:
+    demo = root / "datasets" / "demo"
+    run = _fazhi("score", str(demo / "panel.csv"), "--out", str(tmp_path), "--draws", "0", "--quiet")
+    assert run.returncode == 0, run.stderr
+    warned = [line for line in run.stdout.splitlines() if line.startswith("warning (no_denominator)")]
+    assert any("PUB_MATERIALS" in line and "residents" in line for line in warned), run.stdout
+    assert "UserWarning" not in run.stderr
