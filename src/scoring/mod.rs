@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use engine::Exclusion;
+pub use engine::{Exclusion, FEW_UNITS, MIN_RANKED_UNITS, NO_DENOMINATOR};
 pub use options::{Aggregate, Impute, Normalise, Scope, ScoreOptions, Weights};
 
 use crate::error::{Error, Result};
@@ -223,7 +223,7 @@ fn missing_indicators(
 }
 
 /// A warning row for each year (and, with `scope="group"`, each county in a year) where fewer
-/// than [`engine::MIN_RANKED_UNITS`] units are ranked.
+/// than [`MIN_RANKED_UNITS`] units are ranked.
 fn few_units(layout: &Layout, sets: &engine::Sets, rows: &engine::Rows, scope: Scope) -> Vec<Exclusion> {
     let nu = layout.n_units;
     let row = |level: &str, year: i32, ranked: usize, place: String| Exclusion {
@@ -296,8 +296,8 @@ impl Scores {
     }
 
     /// What a reader of the ranking must be told, one sentence per cause: indicators left out
-    /// for want of a denominator ([`engine::NO_DENOMINATOR`]) and comparison sets with fewer than
-    /// [`engine::MIN_RANKED_UNITS`] ranked units ([`engine::FEW_UNITS`]). Python's `score()`
+    /// for want of a denominator ([`NO_DENOMINATOR`]) and comparison sets with fewer than
+    /// [`MIN_RANKED_UNITS`] ranked units ([`FEW_UNITS`]). Python's `score()`
     /// raises each as a `UserWarning`; the rows are in [`Scores::exclusions`].
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
