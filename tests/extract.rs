@@ -493,21 +493,23 @@ fn precision_guards() {
 }
 
 #[test]
-fn options_override_title_and_panel_needs_unit_and_year() {
+fn options_fill_in_what_the_title_leaves_out_and_replace_it_only_when_forced() {
     let x = extract("累计发放法治宣传资料100份。");
     assert_eq!((x.unit.as_deref(), x.year), (None, None));
     let e = x.to_panel_frame().unwrap_err().to_string();
     assert!(e.contains("ExtractOptions"), "{e}");
+    let titled = "2023年度合成县合成甲镇法治政府建设报告\n累计发放法治宣传资料100份。";
     let options = ExtractOptions { unit: Some("合成庚镇".into()), year: Some(2021), ..ExtractOptions::default() };
-    let x = extract_text(
-        "2023年度合成县合成甲镇法治政府建设报告\n累计发放法治宣传资料100份。",
-        &catalogue(),
-        &Rules::default_rules(),
-        &options,
-    )
-    .unwrap();
+    let x = extract_text(titled, &catalogue(), &Rules::default_rules(), &options).unwrap();
+    assert_eq!((x.unit.as_deref(), x.year), (Some("合成甲镇"), Some(2023)));
+    let x = extract_text("累计发放法治宣传资料100份。", &catalogue(), &Rules::default_rules(), &options).unwrap();
     assert_eq!((x.unit.as_deref(), x.year), (Some("合成庚镇"), Some(2021)));
+    assert_eq!((x.stated_unit.as_deref(), x.stated_year), (None, None));
     assert_eq!(x.to_panel_frame().unwrap().height(), 1);
+    let forced = ExtractOptions { force_unit: true, force_year: true, ..options };
+    let x = extract_text(titled, &catalogue(), &Rules::default_rules(), &forced).unwrap();
+    assert_eq!((x.unit.as_deref(), x.year), (Some("合成庚镇"), Some(2021)));
+    assert_eq!((x.stated_unit.as_deref(), x.stated_year), (Some("合成甲镇"), Some(2023)));
     let strict = ExtractOptions { min_confidence: 0.95, ..ExtractOptions::default() };
     let x = extract_text("累计发放法治宣传资料100份。", &catalogue(), &Rules::default_rules(), &strict).unwrap();
     assert!(x.values.is_empty());

@@ -475,3 +475,80 @@ fn panels_with_2024_1_codes_score_the_same_under_2025_1() {
     assert_eq!(sa.settings().get("catalogue_version").map(String::as_str), Some("2024.1"));
     assert_eq!(sb.settings().get("catalogue_version").map(String::as_str), Some("2025.1"));
 }
+
+/// Six synthetic townships: PUB_MATERIALS is scored per 10,000 residents, PUB_CONSULT_STALLS as
+/// reported.
+fn six_townships(units: Option<Units>) -> Panel {
+    let codes = ["SYN01", "SYN02", "SYN03", "SYN04", "SYN05", "SYN06"];
+    let mut unit = Vec::new();
+    let mut indicator = Vec::new();
+    let mut value = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        for ind in ["PUB_MATERIALS", "PUB_CONSULT_STALLS"] {
+            unit.push(*code);
+            indicator.push(ind);
+            value.push(format!("{}", 100 * (i + 1)));
+        }
+    }
+    let frame = df!("unit" => unit, "year" => vec![2024; 12], "indicator" => indicator, "value" => value).unwrap();
+    Panel::from_frame(&frame, Catalogue::default_catalogue(), units, &PanelOptions::default()).unwrap()
+}
+
+fn reasons_of(s: &Scores, reason: &str) -> Vec<(String, Option<i32>, Option<String>, String)> {
+    let ex = s.excluded().unwrap();
+    let text = |c: &str, i: usize| ex.column(c).unwrap().str().unwrap().get(i).map(str::to_string);
+    (0..ex.height())
+        .filter(|&i| text("reason", i).as_deref() == Some(reason))
+        .map(|i| {
+            (text("level", i).unwrap(), ex.column("year").unwrap().i32().unwrap().get(i), text("indicator", i), text("detail", i).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn an_indicator_without_its_denominator_leaves_with_a_row_and_a_warning() {
+    let s = score(&six_townships(None), &ScoreOptions::default()).unwrap();
+    let rows = reasons_of(&s, "no_denominator");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let (level, year, indicator, detail) = &rows[0];
+    assert_eq!((level.as_str(), *year, indicator.as_deref()), ("indicator", None, Some("PUB_MATERIALS")));
+    assert!(detail.contains("residents") && detail.contains("no unit table"), "{detail}");
+    let warnings = s.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("PUB_MATERIALS") && warnings[0].contains("denominate=False"), "{}", warnings[0]);
+    // With the residents the indicator is scored and nothing is said.
+    let units = Units::from_frame(
+        &df!("code" => ["SYN01", "SYN02", "SYN03", "SYN04", "SYN05", "SYN06"], "name" => ["合成甲镇", "合成乙镇", "合成丙镇", "合成丁镇", "样例乡", "样例镇"], "residents" => [1.0e4, 2.0e4, 3.0e4, 1.5e4, 2.5e4, 4.0e4]).unwrap(),
+        "<units>",
+    )
+    .unwrap();
+    let s = score(&six_townships(Some(units)), &ScoreOptions::default()).unwrap();
+    assert!(reasons_of(&s, "no_denominator").is_empty());
+    assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+}
+
+#[test]
+fn fewer_than_five_ranked_units_are_flagged_per_year_and_county() {
+    let p = toy_panel(TOY_ROWS);
+    let s = score(&p, &ScoreOptions::default()).unwrap();
+    let rows = reasons_of(&s, "few_units");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!((rows[0].0.as_str(), rows[0].1), ("year", Some(2024)));
+    assert!(rows[0].3.contains("only 3 units are ranked in 2024") && rows[0].3.contains("0 and 100"), "{}", rows[0].3);
+    assert_eq!(s.warnings().len(), 1);
+    // By county: X has T1 and T2 (Y's lone T3 has nothing to be compared with and is not ranked).
+    let s = score(&p, &ScoreOptions { scope: Scope::Group, ..Default::default() }).unwrap();
+    let details: Vec<String> = reasons_of(&s, "few_units").into_iter().filter(|r| r.0 == "group").map(|r| r.3).collect();
+    assert_eq!(details.len(), 1, "{details:?}");
+    assert!(details[0].contains("only 2 units are ranked in X in 2024"), "{details:?}");
+    // Six ranked units: nothing to say.
+    assert!(reasons_of(&score(&six_townships(None), &ScoreOptions::default()).unwrap(), "few_units").is_empty());
+}
+
+#[test]
+fn low_coverage_names_the_missing_indicators() {
+    let s = score(&toy_panel(TOY_ROWS), &ScoreOptions { min_coverage: (0.9, 0.8), ..Default::default() }).unwrap();
+    let details: Vec<String> = reasons_of(&s, "low_coverage").into_iter().map(|r| r.3).collect();
+    assert_eq!(details.len(), 1, "{details:?}");
+    assert!(details[0].ends_with("; missing: B"), "{}", details[0]);
+}

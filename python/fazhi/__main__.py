@@ -32,9 +32,12 @@ import sys
 import traceback
 import warnings
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import polars as pl
+
+if TYPE_CHECKING:
+    import fazhi
 
 EXIT_USAGE = 2
 EXIT_INPUT = 3
@@ -278,6 +281,18 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_overridden(titles: pl.DataFrame, stated: str, forced: object, option: str) -> None:
+    """Lists the reports whose title states another unit or year than the one forced on them."""
+    if forced is None:
+        return
+    other = titles.filter(pl.col(stated).is_not_null() & (pl.col(stated) != forced))
+    for row in other.iter_rows(named=True):
+        print(
+            f"{option} {forced}: {row['source']} states {row[stated]} ({row['title']}); replaced",
+            file=sys.stderr,
+        )
+
+
 def _extract(args: argparse.Namespace) -> int:
     import fazhi
 
@@ -290,8 +305,10 @@ def _extract(args: argparse.Namespace) -> int:
     for source in args.reports:
         ex = fazhi.extract(
             source,
-            unit=args.unit,
-            year=args.year,
+            unit=args.force_unit if args.force_unit is not None else args.unit,
+            year=args.force_year if args.force_year is not None else args.year,
+            force_unit=args.force_unit is not None,
+            force_year=args.force_year is not None,
             rules=args.rules,
             catalogue=args.catalogue,
             encoding=args.encoding,
@@ -301,6 +318,8 @@ def _extract(args: argparse.Namespace) -> int:
             f"{source}: {ex.reports} reports, {len(ex)} values, {ex.failures.height} unreadable",
             file=sys.stderr,
         )
+        _print_overridden(ex.titles, "stated_unit", args.force_unit, "--force-unit")
+        _print_overridden(ex.titles, "stated_year", args.force_year, "--force-year")
         failures += ex.failures.height
         if ex.failures.height:
             _print_frame(ex.failures, args.rows)
@@ -314,6 +333,14 @@ def _extract(args: argparse.Namespace) -> int:
     return 0 if panel.height else 1
 
 
+def _print_score_warnings(scores: fazhi.Scores) -> None:
+    """Prints what the ranking cannot show: indicators left out for want of a denominator and
+    comparison sets with too few ranked units (the rows of ``.excluded`` ``score()`` warns about)."""
+    rows = scores.excluded.filter(pl.col("reason").is_in(["no_denominator", "few_units"]))
+    for row in rows.iter_rows(named=True):
+        print(f"warning ({row['reason']}): {row['detail']}")
+
+
 def _score(args: argparse.Namespace) -> int:
     import fazhi
 
@@ -324,15 +351,19 @@ def _score(args: argparse.Namespace) -> int:
     _report(str(args.panel), panel, args.rows)
     targets = fazhi.Targets.read(args.targets, catalogue=catalogue) if args.targets else None
     aggregate = tuple(args.aggregate.split(",")) if "," in args.aggregate else args.aggregate
-    scores = panel.score(
-        years=args.year,
-        normalise=args.normalise,
-        scope=args.scope,
-        aggregate=aggregate,
-        kinds=args.kinds.split(",") if args.kinds else None,
-        impute=args.impute,
-        targets=targets if args.normalise == "target" else None,
-    )
+    with warnings.catch_warnings():
+        # Printed below from .excluded, next to the ranking they qualify.
+        warnings.simplefilter("ignore", UserWarning)
+        scores = panel.score(
+            years=args.year,
+            normalise=args.normalise,
+            scope=args.scope,
+            aggregate=aggregate,
+            kinds=args.kinds.split(",") if args.kinds else None,
+            impute=args.impute,
+            targets=targets if args.normalise == "target" else None,
+        )
+    _print_score_warnings(scores)
     comp = scores.composite
     year = args.year or comp.filter(pl.col("rank").is_not_null())["year"].max()
     if year is None:
@@ -381,8 +412,30 @@ def main(argv: list[str] | None = None) -> int:
     ext = sub.add_parser("extract", help="read report texts into a panel table (CSV)")
     ext.add_argument("reports", nargs="+", type=_file, help="report files or folders (.txt, .docx, .html)")
     ext.add_argument("-o", "--output", type=Path, default=None, help="CSV to write (default: stdout)")
-    ext.add_argument("--unit", default=None, help="the reporting unit, when the text does not say")
-    ext.add_argument("--year", type=int, default=None, help="the report year, when the text does not say")
+    unit = ext.add_mutually_exclusive_group()
+    unit.add_argument(
+        "--unit", default=None, help="the unit of reports whose title states none (a title's own unit wins)"
+    )
+    unit.add_argument(
+        "--force-unit",
+        default=None,
+        metavar="UNIT",
+        help="the unit of every report, replacing what titles state (reports that stated another are listed)",
+    )
+    year = ext.add_mutually_exclusive_group()
+    year.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="the year of reports whose title states none (a title's own year wins)",
+    )
+    year.add_argument(
+        "--force-year",
+        type=int,
+        default=None,
+        metavar="YEAR",
+        help="the year of every report, replacing what titles state (reports that stated another are listed)",
+    )
     ext.add_argument("--rules", type=_file, default=None, help="extraction rules .toml (default: bundled)")
     ext.add_argument("--catalogue", type=_file, default=None, help="catalogue .toml/.json (default: bundled)")
     ext.add_argument("--encoding", default=None, help="text encoding (detected when omitted)")

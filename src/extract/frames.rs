@@ -48,6 +48,24 @@ impl FolderExtraction {
         panel_frame(&self.reports)
     }
 
+    /// One row per report read: `source`, `title`, `stated_unit`, `stated_year` (what the title
+    /// says), `unit`, `year` (what the values carry, after the options) and `values` (how many).
+    pub fn titles_frame(&self) -> Result<DataFrame> {
+        let r = &self.reports;
+        Ok(DataFrame::new(
+            r.len(),
+            vec![
+                opt_str_column("source", r.iter().map(|x| x.source.clone()).collect()),
+                opt_str_column("title", r.iter().map(|x| x.title.clone()).collect()),
+                opt_str_column("stated_unit", r.iter().map(|x| x.stated_unit.clone()).collect()),
+                Column::new("stated_year".into(), r.iter().map(|x| x.stated_year).collect::<Vec<_>>()),
+                opt_str_column("unit", r.iter().map(|x| x.unit.clone()).collect()),
+                Column::new("year".into(), r.iter().map(|x| x.year).collect::<Vec<_>>()),
+                Column::new("values".into(), r.iter().map(|x| x.values.len() as u32).collect::<Vec<_>>()),
+            ],
+        )?)
+    }
+
     /// The failures as a frame: `path`, `message`.
     pub fn failures_frame(&self) -> Result<DataFrame> {
         let f = &self.failures;

@@ -59,10 +59,16 @@ use pipeline::run;
 /// Options of an extraction.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExtractOptions {
-    /// The unit (乡镇) the report is about; detected from the title when `None`.
+    /// The unit (乡镇) of a report whose title states none. A title's own unit wins unless
+    /// `force_unit` is set, so a folder of several townships' reports keeps each one's unit.
     pub unit: Option<String>,
-    /// The year the report covers; detected from the title when `None`.
+    /// The year of a report whose title states none. A title's own year wins unless
+    /// `force_year` is set, so the 2022 and 2023 reports of a folder stay 2022 and 2023.
     pub year: Option<i32>,
+    /// `unit` replaces the unit a title states (the title's is kept in [`Extraction::stated_unit`]).
+    pub force_unit: bool,
+    /// `year` replaces the year a title states (the title's is kept in [`Extraction::stated_year`]).
+    pub force_year: bool,
     /// Values below this confidence go to `unmatched` (reason `low_confidence`). Default 0.
     pub min_confidence: f64,
     /// Keep the document text in [`Extraction::text`] (offsets point into it). Default false:
@@ -78,7 +84,16 @@ pub struct ExtractOptions {
 
 impl Default for ExtractOptions {
     fn default() -> Self {
-        Self { unit: None, year: None, min_confidence: 0.0, keep_text: false, encoding: None, use_lexicon: true }
+        Self {
+            unit: None,
+            year: None,
+            force_unit: false,
+            force_year: false,
+            min_confidence: 0.0,
+            keep_text: false,
+            encoding: None,
+            use_lexicon: true,
+        }
     }
 }
 

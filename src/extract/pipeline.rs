@@ -159,8 +159,9 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
     let doc = Doc::new(text);
     let catalogue = engine.catalogue;
     let (title, title_unit, title_year) = detect_title(&doc);
-    let unit = options.unit.clone().or(title_unit);
-    let year = options.year.or(title_year);
+    // What the options give fills in what the title leaves out; it replaces the title only when forced.
+    let unit = if options.force_unit { options.unit.clone().or(title_unit.clone()) } else { title_unit.clone().or(options.unit.clone()) };
+    let year = if options.force_year { options.year.or(title_year) } else { title_year.or(options.year) };
     let mut candidates = scan(&doc);
     table_cells(&doc, &mut candidates);
     let value_starts: Vec<usize> = candidates.iter().filter(|c| c.value().is_some()).map(|c| c.start).collect();
@@ -377,6 +378,8 @@ pub(crate) fn run(text: &str, engine: &Engine<'_>, rules: &Rules, options: &Extr
         title,
         unit,
         year,
+        stated_unit: title_unit,
+        stated_year: title_year,
         values,
         unmatched,
         chars: doc.len(),

@@ -161,10 +161,17 @@ pub struct Extraction {
     pub encoding: Option<String>,
     /// The title line(s) found at the top of the report.
     pub title: Option<String>,
-    /// The unit, from the options or the title (`2023年度乌苏市四棵树镇法治政府建设报告` → 四棵树镇).
+    /// The unit: the title's (`2023年度乌苏市四棵树镇法治政府建设报告` → 四棵树镇), else the options';
+    /// the options' first when [`ExtractOptions::force_unit`](super::ExtractOptions::force_unit) is set.
     pub unit: Option<String>,
-    /// The year, from the options or the title.
+    /// The year: the title's, else the options'; the options' first when `force_year` is set.
     pub year: Option<i32>,
+    /// The unit the title states, whatever the options say.
+    #[serde(default)]
+    pub stated_unit: Option<String>,
+    /// The year the title states, whatever the options say.
+    #[serde(default)]
+    pub stated_year: Option<i32>,
     /// Values in document order (a shared value, `参考率及格率均为100%`, once per indicator).
     pub values: Vec<ExtractedValue>,
     /// Numbers seen but not mapped, in document order.

@@ -1,6 +1,7 @@
 //! The data model: the indicator catalogue, reported values, units and plan targets.
 
 mod catalogue;
+mod target_text;
 mod targets;
 mod units;
 pub mod value;

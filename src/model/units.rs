@@ -22,7 +22,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::io::{column_as_text, read_table};
+use crate::io::{column_as_text, read_table_sheet};
 
 /// One reporting government.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,9 +66,14 @@ const ATTRIBUTE_ALIASES: &[(&str, &str)] = &[
 ];
 
 impl Units {
-    /// Reads a unit table from a CSV/Parquet/JSON file.
+    /// Reads a unit table from a CSV/Parquet/JSON file or the first sheet of a spreadsheet.
     pub fn read(path: impl AsRef<Path>, encoding: Option<&str>) -> Result<Self> {
-        let table = read_table(path, encoding)?;
+        Self::read_sheet(path, encoding, None)
+    }
+
+    /// As [`Units::read`], choosing the sheet of a spreadsheet by name (the first when `None`).
+    pub fn read_sheet(path: impl AsRef<Path>, encoding: Option<&str>, sheet: Option<&str>) -> Result<Self> {
+        let table = read_table_sheet(path, encoding, sheet)?;
         Self::from_frame_at(&table.frame, &table.file, table.header_rows)
     }
 

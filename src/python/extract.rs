@@ -49,6 +49,14 @@ impl PyExtraction {
         to_polars(py, run(py, move || inner.failures_frame())?)
     }
 
+    /// One row per report: source, title, stated_unit, stated_year (what its title says), unit,
+    /// year (what its values carry) and values (how many).
+    #[getter]
+    fn titles(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        to_polars(py, run(py, move || inner.titles_frame())?)
+    }
+
     /// The unit detected from the title (or given); None for a folder of several reports.
     #[getter]
     fn unit(&self) -> Option<String> {
@@ -182,7 +190,12 @@ fn rules_arg(rules: Option<&Path>, lexicon: Option<&Path>, use_lexicon: bool) ->
 /// source : str | PathLike
 ///     A file or a folder. A path that does not exist is an error (never read as text).
 /// unit, year : optional
-///     Override what the title says.
+///     The unit and year of a report whose title states none; a title's own unit and year win
+///     (so a folder of several townships and years keeps each report's own). Until 0.1 they
+///     replaced what the title says; pass ``force_unit=True`` / ``force_year=True`` for that.
+/// force_unit, force_year : bool
+///     ``unit`` / ``year`` replace what every title states; :attr:`Extraction.titles` keeps what
+///     the titles said (``stated_unit``, ``stated_year``).
 /// rules : str | PathLike, optional
 ///     A rules .toml merged over the bundled rules (same id replaces, ``enabled = false`` removes).
 /// lexicon : str | PathLike, optional
@@ -192,7 +205,7 @@ fn rules_arg(rules: Option<&Path>, lexicon: Option<&Path>, use_lexicon: bool) ->
 /// progress : bool
 ///     Print ``extracting n/N`` to stderr while a folder is read.
 #[pyfunction]
-#[pyo3(signature = (source, unit=None, year=None, rules=None, catalogue=None, encoding=None, min_confidence=0.0, progress=true, lexicon=None, use_lexicon=true))]
+#[pyo3(signature = (source, unit=None, year=None, rules=None, catalogue=None, encoding=None, min_confidence=0.0, progress=true, lexicon=None, use_lexicon=true, force_unit=false, force_year=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn extract(
     py: Python<'_>,
@@ -206,9 +219,11 @@ pub fn extract(
     progress: bool,
     lexicon: Option<PathBuf>,
     use_lexicon: bool,
+    force_unit: bool,
+    force_year: bool,
 ) -> PyResult<PyExtraction> {
     let catalogue = Arc::new(catalogue_arg(py, catalogue)?);
-    let options = ExtractOptions { unit, year, min_confidence, encoding, use_lexicon, ..ExtractOptions::default() };
+    let options = ExtractOptions { unit, year, force_unit, force_year, min_confidence, encoding, use_lexicon, ..ExtractOptions::default() };
     let path: PathBuf =
         args::extract(source, "source", "a path to a report or a folder (str or PathLike); for report text use fazhi.extract_text(text)")?;
     if !path.exists() {
@@ -246,7 +261,7 @@ pub fn extract(
 /// Reads indicator values out of report text held in memory (a string). Offsets in ``values``
 /// and ``unmatched`` are character offsets into ``text``. Parameters as :func:`extract`.
 #[pyfunction]
-#[pyo3(signature = (text, unit=None, year=None, rules=None, catalogue=None, min_confidence=0.0, lexicon=None, use_lexicon=true))]
+#[pyo3(signature = (text, unit=None, year=None, rules=None, catalogue=None, min_confidence=0.0, lexicon=None, use_lexicon=true, force_unit=false, force_year=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn extract_text(
     py: Python<'_>,
@@ -258,9 +273,11 @@ pub fn extract_text(
     min_confidence: f64,
     lexicon: Option<PathBuf>,
     use_lexicon: bool,
+    force_unit: bool,
+    force_year: bool,
 ) -> PyResult<PyExtraction> {
     let catalogue = Arc::new(catalogue_arg(py, catalogue)?);
-    let options = ExtractOptions { unit, year, min_confidence, use_lexicon, ..ExtractOptions::default() };
+    let options = ExtractOptions { unit, year, force_unit, force_year, min_confidence, use_lexicon, ..ExtractOptions::default() };
     let cat = catalogue.clone();
     let inner = run(py, move || {
         let rules = rules_arg(rules.as_deref(), lexicon.as_deref(), use_lexicon)?;

@@ -205,11 +205,12 @@ impl PyUnits {
         run(py, move || Units::from_frame(&frame, "<frame>")).map(|u| Self { inner: Arc::new(u) })
     }
 
-    /// Reads a unit table (CSV/Parquet/JSON).
+    /// Reads a unit table (CSV/Parquet/JSON, or a spreadsheet: ``sheet`` names the sheet,
+    /// default the first).
     #[staticmethod]
-    #[pyo3(signature = (path, encoding=None))]
-    fn read(py: Python<'_>, path: PathBuf, encoding: Option<String>) -> PyResult<Self> {
-        run(py, move || Units::read(path, encoding.as_deref())).map(|u| Self { inner: Arc::new(u) })
+    #[pyo3(signature = (path, encoding=None, sheet=None))]
+    fn read(py: Python<'_>, path: PathBuf, encoding: Option<String>, sheet: Option<String>) -> PyResult<Self> {
+        run(py, move || Units::read_sheet(path, encoding.as_deref(), sheet.as_deref())).map(|u| Self { inner: Arc::new(u) })
     }
 
     #[getter]
@@ -247,13 +248,26 @@ impl PyTargets {
         run(py, move || Targets::from_frame(&frame, &catalogue, "<frame>")).map(|t| Self { inner: Arc::new(t) })
     }
 
-    /// Reads a targets file: columns unit, county, indicator, year, comparator, target, target_hi,
-    /// threshold, base, challenge, baseline_year, note.
+    /// Reads a targets file (CSV/Parquet/JSON, or a spreadsheet: ``sheet`` names the sheet,
+    /// default the first).
+    ///
+    /// Long form: columns unit, county, indicator, year, comparator, target, target_hi,
+    /// threshold, base, challenge, baseline_year, note; the target may be written as a planner
+    /// types it ("不少于1500份", "3件以下", "95%以上", "3—5人", "是") when ``comparator`` is absent
+    /// or empty, and value columns headed like "2025年目标" give the year. Wide form: a unit (or
+    /// county) column and one column per indicator. Every problem of the table is raised at
+    /// once, in one TargetsError listing file, row, column and indicator of each.
     #[staticmethod]
-    #[pyo3(signature = (path, catalogue=None, encoding=None))]
-    fn read(py: Python<'_>, path: PathBuf, catalogue: Option<&Bound<'_, PyAny>>, encoding: Option<String>) -> PyResult<Self> {
+    #[pyo3(signature = (path, catalogue=None, encoding=None, sheet=None))]
+    fn read(
+        py: Python<'_>,
+        path: PathBuf,
+        catalogue: Option<&Bound<'_, PyAny>>,
+        encoding: Option<String>,
+        sheet: Option<String>,
+    ) -> PyResult<Self> {
         let catalogue = catalogue_arg(py, catalogue)?;
-        run(py, move || Targets::read(path, &catalogue, encoding.as_deref())).map(|t| Self { inner: Arc::new(t) })
+        run(py, move || Targets::read_sheet(path, &catalogue, encoding.as_deref(), sheet.as_deref())).map(|t| Self { inner: Arc::new(t) })
     }
 
     #[getter]
@@ -543,6 +557,13 @@ impl PyPanel {
     /// Returns
     /// -------
     /// Scores
+    ///
+    /// Warns
+    /// -----
+    /// UserWarning
+    ///     When indicators leave the score because their denominator (a unit attribute such as
+    ///     villages or residents) is missing — ``.excluded`` rows with reason ``no_denominator`` —
+    ///     and when fewer than 5 units are ranked in a year (or county) — reason ``few_units``.
     #[pyo3(signature = (years=None, normalise="minmax", scope="year", aggregate=None, weights=None, kinds=None, impute=None, min_coverage=(2.0/3.0, 0.8), winsorise=None, targets=None, denominate=true))]
     #[allow(clippy::too_many_arguments)]
     fn score(

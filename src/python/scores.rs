@@ -149,6 +149,12 @@ pub(super) fn score(
     };
     let panel = this.inner.clone();
     let scores = run(py, move || scoring::score(&panel, &options))?;
+    // What the ranking cannot show: indicators that left the score, too few units to compare.
+    let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+    for message in scores.warnings() {
+        let message = std::ffi::CString::new(message.replace('\0', " ")).unwrap_or_default();
+        PyErr::warn(py, category.as_any(), &message, 1)?;
+    }
     Ok(PyScores { inner: Arc::new(scores), catalogue: Arc::new(this.inner.catalogue().clone()), cache: Default::default() })
 }
 
@@ -198,7 +204,9 @@ impl PyScores {
         self.cached(py, 2, Scores::contributions)
     }
 
-    /// What was left out, and why: unit, year, indicator, dimension, level, reason, detail.
+    /// What was left out, and why: unit, year, indicator, dimension, level (cell, indicator,
+    /// dimension, composite, year, group), reason, detail. ``score()`` warns about the
+    /// ``no_denominator`` and ``few_units`` rows.
     #[getter]
     fn excluded(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.cached(py, 3, Scores::excluded)

@@ -37,6 +37,15 @@ pub struct Exclusion {
     pub detail: String,
 }
 
+/// The reason of an indicator that leaves the score because its denominator (a unit attribute)
+/// is missing for every unit that reports it.
+pub const NO_DENOMINATOR: &str = "no_denominator";
+/// The reason of a year (or county in a year) with fewer than [`MIN_RANKED_UNITS`] ranked units.
+pub const FEW_UNITS: &str = "few_units";
+/// Fewer ranked units than this in a comparison set draw a warning: min-max over two units gives
+/// 0 and 100 whatever the gap, and a ranking of one unit means nothing.
+pub const MIN_RANKED_UNITS: usize = 5;
+
 impl Exclusion {
     fn new(level: &str, reason: &str, detail: String) -> Self {
         Self { unit: None, year: None, indicator: None, dimension: None, level: level.into(), reason: reason.into(), detail }
@@ -465,11 +474,15 @@ pub(crate) fn cells(
                 let src = reported(k);
                 let attr = &attribute_values[attribute.as_str()];
                 let mut missing = Vec::new();
+                let mut observed = 0usize;
                 for r in 0..n_rows {
                     let x = src[r];
                     if x.is_nan() {
                         out(r, f64::NAN);
                         continue;
+                    }
+                    if layout.row_selected(r) {
+                        observed += 1;
                     }
                     let a = attr[r % nu];
                     if a.is_finite() && a > 0.0 {
@@ -480,6 +493,25 @@ pub(crate) fn cells(
                             missing.push(r);
                         }
                     }
+                }
+                // Every observed cell lost: the indicator leaves the score, which a list of cells
+                // does not say at a glance (and `score()` warns about).
+                if observed > 0 && missing.len() == observed {
+                    let why = if panel.units().is_none() {
+                        "no unit table was given".to_string()
+                    } else {
+                        format!("no unit that reports it has {attribute} in the unit table")
+                    };
+                    let mut e = Exclusion::new(
+                        "indicator",
+                        NO_DENOMINATOR,
+                        format!(
+                            "{} is scored per {per} {attribute} and {why}: it is left out of the score; give a unit table with a {attribute} column (units=...), or pass denominate=False to score the reported numbers",
+                            ind.code
+                        ),
+                    );
+                    e.indicator = Some(ci as u16);
+                    excluded.push(e);
                 }
                 // One line per unit and indicator (the attribute is the unit's, not the year's).
                 missing.sort_by_key(|&r| (r % nu, r / nu));

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use engine::Exclusion;
+pub use engine::{Exclusion, FEW_UNITS, MIN_RANKED_UNITS, NO_DENOMINATOR};
 pub use options::{Aggregate, Impute, Normalise, Scope, ScoreOptions, Weights};
 
 use crate::error::{Error, Result};
@@ -145,11 +145,12 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
                     (
                         "low_coverage",
                         format!(
-                            "dimension weight present {:.2} < {:.2} ({present} of {} dimensions have a score; a dimension needs {:.2} of its indicator weight)",
+                            "dimension weight present {:.2} < {:.2} ({present} of {} dimensions have a score; a dimension needs {:.2} of its indicator weight){}",
                             if rows.cov[row].is_nan() { 0.0 } else { rows.cov[row] },
                             options.min_coverage.1,
                             layout.dims.len(),
-                            options.min_coverage.0
+                            options.min_coverage.0,
+                            missing_indicators(catalogue, &layout, &sets, &norm, &cells, &rows, row)
                         ),
                     )
                 };
@@ -167,6 +168,7 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
         })
         .collect();
     excluded.extend(unranked.into_iter().flatten());
+    excluded.extend(few_units(&layout, &sets, &rows, options.scope));
 
     lap("rank");
     let names = Names {
@@ -189,6 +191,72 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
         dense_rank,
         group_rank,
     })
+}
+
+/// "; missing: A, B" — the indicators without a score in the dimensions a unit lacks, which is
+/// what an analyst has to fill in to get the unit ranked. Indicators no unit of the comparison
+/// set has (no information there) are not named: filling them in would not change coverage.
+fn missing_indicators(
+    catalogue: &crate::model::Catalogue,
+    layout: &Layout,
+    sets: &engine::Sets,
+    norm: &engine::Normalised,
+    cells: &engine::Cells,
+    rows: &engine::Rows,
+    row: usize,
+) -> String {
+    const MAX_NAMED: usize = 12;
+    let n_rows = layout.n_rows();
+    let n_k = layout.indicators.len();
+    let set = sets.of_row[row] as usize;
+    let names: Vec<&str> = (0..n_k)
+        .filter(|&k| rows.dim_score[layout.ind_dim[k] as usize * n_rows + row].is_nan())
+        .filter(|&k| cells.normalised[k * n_rows + row].is_nan())
+        .filter(|&k| set >= sets.rows.len() || norm.informative[set * n_k + k])
+        .map(|k| catalogue.indicators[layout.indicators[k] as usize].code.as_str())
+        .collect();
+    match names.len() {
+        0 => String::new(),
+        n if n <= MAX_NAMED => format!("; missing: {}", names.join(", ")),
+        n => format!("; missing: {} and {} more", names[..MAX_NAMED].join(", "), n - MAX_NAMED),
+    }
+}
+
+/// A warning row for each year (and, with `scope="group"`, each county in a year) where fewer
+/// than [`MIN_RANKED_UNITS`] units are ranked.
+fn few_units(layout: &Layout, sets: &engine::Sets, rows: &engine::Rows, scope: Scope) -> Vec<Exclusion> {
+    let nu = layout.n_units;
+    let row = |level: &str, year: i32, ranked: usize, place: String| Exclusion {
+        unit: None,
+        year: Some(year),
+        indicator: None,
+        dimension: None,
+        level: level.into(),
+        reason: engine::FEW_UNITS.into(),
+        detail: format!(
+            "only {ranked} unit{} ranked {place} (fewer than {}): min-max over two units gives 0 and 100 whatever the gap, and a ranking of one unit means nothing; compare these scores with care",
+            if ranked == 1 { " is" } else { "s are" },
+            engine::MIN_RANKED_UNITS
+        ),
+    };
+    let few = |ranked: usize| ranked > 0 && ranked < engine::MIN_RANKED_UNITS;
+    let mut out = Vec::new();
+    for (yi, &year) in layout.years.iter().enumerate() {
+        let ranked = (yi * nu..(yi + 1) * nu).filter(|&r| !rows.score[r].is_nan()).count();
+        if layout.selected[yi] && few(ranked) {
+            out.push(row("year", year, ranked, format!("in {year}")));
+        }
+    }
+    if scope == Scope::Group {
+        for (s, members) in sets.rows.iter().enumerate() {
+            let (Some(year), Some(g)) = (sets.year[s], sets.group[s]) else { continue };
+            let ranked = members.iter().filter(|&&r| !rows.score[r as usize].is_nan()).count();
+            if few(ranked) {
+                out.push(row("group", year, ranked, format!("in {} in {year}", layout.group_names[g as usize])));
+            }
+        }
+    }
+    out
 }
 
 fn settings(panel: &Panel, options: &ScoreOptions, layout: &Layout) -> BTreeMap<String, String> {
@@ -225,6 +293,30 @@ impl Scores {
     /// What was left out, and why (cells, indicators without variation, units not ranked).
     pub fn exclusions(&self) -> &[Exclusion] {
         &self.excluded
+    }
+
+    /// What a reader of the ranking must be told, one sentence per cause: indicators left out
+    /// for want of a denominator ([`NO_DENOMINATOR`]) and comparison sets with fewer than
+    /// [`MIN_RANKED_UNITS`] ranked units ([`FEW_UNITS`]). Python's `score()`
+    /// raises each as a `UserWarning`; the rows are in [`Scores::exclusions`].
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let lost: Vec<&Exclusion> = self.excluded.iter().filter(|e| e.reason == engine::NO_DENOMINATOR).collect();
+        if !lost.is_empty() {
+            let codes: Vec<&str> =
+                lost.iter().filter_map(|e| e.indicator).map(|ci| self.names.indicators[ci as usize].0.as_str()).collect();
+            out.push(format!(
+                "{} indicator{} left out of the score because a unit attribute (villages, residents) is missing: {}; give a unit table with those columns (units=...) or pass denominate=False (see .excluded, reason {})",
+                codes.len(),
+                if codes.len() == 1 { " is" } else { "s are" },
+                codes.join(", "),
+                engine::NO_DENOMINATOR
+            ));
+        }
+        for e in self.excluded.iter().filter(|e| e.reason == engine::FEW_UNITS) {
+            out.push(format!("{} (see .excluded, reason {})", e.detail, engine::FEW_UNITS));
+        }
+        out
     }
 
     fn row(&self, unit: &str, year: i32) -> Result<usize> {

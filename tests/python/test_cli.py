@@ -167,3 +167,51 @@ def test_a_bug_in_fazhi_exits_70_and_says_so(monkeypatch, capsys, root: Path) ->
     monkeypatch.setattr(cli, "_validate", python_bug)
     assert cli.main(["validate", str(root / "datasets" / "demo" / "panel.csv")]) == 70
     assert "bug in fazhi" in capsys.readouterr().err
+
+
+def _reports_of_three_years(folder: Path) -> None:
+    body = "一、工作开展情况\n今年累计发放法治宣传资料1200份，开展法治进校园活动5次。\n"
+    for unit, year in [("合成甲镇", 2022), ("合成乙乡", 2023), ("样例乡", 2024)]:
+        title = f"{unit}{year}年法治政府建设工作报告"
+        (folder / f"{unit}{year}.txt").write_text(f"{title}\n{body}", encoding="utf-8")
+    # A report whose title states neither unit nor year.
+    (folder / "untitled.txt").write_text(f"工作总结\n{body}", encoding="utf-8")
+
+
+def test_extract_year_and_unit_fill_in_only_what_a_report_does_not_state(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    _reports_of_three_years(folder)
+    out = tmp_path / "panel.csv"
+    run = _fazhi("extract", str(folder), "--year", "2024", "--unit", "合成丙镇", "-o", str(out), "--quiet")
+    assert run.returncode == 0, run.stderr
+    got = set(pl.read_csv(out).select("unit", "year").unique().iter_rows())
+    assert got == {("合成甲镇", 2022), ("合成乙乡", 2023), ("样例乡", 2024), ("合成丙镇", 2024)}
+    assert "replaced" not in run.stderr
+
+
+def test_extract_force_year_replaces_and_names_the_reports_that_differed(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    _reports_of_three_years(folder)
+    out = tmp_path / "panel.csv"
+    run = _fazhi(
+        "extract", str(folder), "--force-year", "2024", "--unit", "合成丙镇", "-o", str(out), "--quiet"
+    )
+    assert run.returncode == 0, run.stderr
+    got = set(pl.read_csv(out).select("unit", "year").unique().iter_rows())
+    assert got == {("合成甲镇", 2024), ("合成乙乡", 2024), ("样例乡", 2024), ("合成丙镇", 2024)}
+    replaced = [line for line in run.stderr.splitlines() if "replaced" in line]
+    assert len(replaced) == 2, run.stderr
+    assert any("合成甲镇2022.txt states 2022" in line for line in replaced)
+    assert any("合成乙乡2023.txt states 2023" in line for line in replaced)
+    assert _fazhi("extract", str(folder), "--year", "2024", "--force-year", "2024").returncode == 2
+
+
+def test_score_without_units_prints_the_indicators_it_left_out(root: Path, tmp_path: Path) -> None:
+    demo = root / "datasets" / "demo"
+    run = _fazhi("score", str(demo / "panel.csv"), "--out", str(tmp_path), "--draws", "0", "--quiet")
+    assert run.returncode == 0, run.stderr
+    warned = [line for line in run.stdout.splitlines() if line.startswith("warning (no_denominator)")]
+    assert any("PUB_MATERIALS" in line and "residents" in line for line in warned), run.stdout
+    assert "UserWarning" not in run.stderr

@@ -97,3 +97,16 @@ def test_extraction_quality_on_the_synthetic_set(root: Path) -> None:
     assert r["precision"] >= 0.99, r
     assert r["recall"] >= 0.85, r
     assert r["distractors_mapped"] == 0
+
+
+def test_unit_and_year_fill_in_the_title_and_replace_it_only_when_forced() -> None:
+    text = "合成甲镇2022年法治政府建设工作报告\n累计发放法治宣传资料1200份。"
+    x = fazhi.extract_text(text, unit="合成丙镇", year=2024)
+    assert (x.unit, x.year) == ("合成甲镇", 2022)
+    x = fazhi.extract_text(text, unit="合成丙镇", year=2024, force_year=True)
+    assert (x.unit, x.year) == ("合成甲镇", 2024)
+    row = x.titles.row(0, named=True)
+    stated = (row["stated_unit"], row["stated_year"], row["unit"], row["year"])
+    assert stated == ("合成甲镇", 2022, "合成甲镇", 2024)
+    x = fazhi.extract_text("累计发放法治宣传资料1200份。", unit="合成丙镇", year=2024)
+    assert (x.unit, x.year) == ("合成丙镇", 2024)

@@ -287,6 +287,49 @@ def test_bad_targets_name_the_row(tmp_path: Path) -> None:
         fazhi.Targets.read(path)
 
 
+def test_targets_and_units_read_a_named_sheet_as_written(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "说明"
+    cover.append(["合成数据，仅供测试"])
+    sheet = book.create_sheet("目标")
+    sheet.append(["乡镇", "指标", "2025年目标"])
+    sheet.append(["合成甲镇", "PUB_MATERIALS", "不少于1500份"])
+    sheet.append(["样例乡", "DISP_PETITIONS_BEYOND_LEVEL", "3件以下"])
+    units = book.create_sheet("乡镇")
+    units.append(["code", "name", "villages"])
+    units.append(["SYN01", "合成甲镇", 12])
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+
+    t = fazhi.Targets.read(path, sheet="目标").frame
+    assert t.select("unit", "year", "comparator", "target").rows() == [
+        ("合成甲镇", 2025, "at_least", 1500.0),
+        ("样例乡", 2025, "at_most", 3.0),
+    ]
+    assert len(fazhi.Units.read(path, sheet="乡镇")) == 1
+    with pytest.raises(fazhi.FazhiError):
+        fazhi.Targets.read(path, sheet="没有这张表")
+
+
+def test_every_target_problem_is_raised_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "unit,indicator,year,target\n合成甲镇,PUB_MATERIALS,2024,1500多份\n"
+        "合成甲镇,PUB_MATERIALS,,100\n样例乡,合成不存在指标,2024,3\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(fazhi.TargetsError) as info:
+        fazhi.Targets.read(path)
+    message = str(info.value)
+    assert "3 problems" in message
+    for where in ['row 2, column "target"', 'row 3, column "year"', 'row 4, column "indicator"']:
+        assert where in message
+
+
 # ---------------------------------------------------------------- the command and the README
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import fazhi
@@ -95,6 +96,49 @@ def test_coverage_and_exclusions(toy: fazhi.Panel) -> None:
     ex = s.excluded.filter(pl.col("unit") == "T3")
     assert ex["reason"].to_list() == ["low_coverage"]
     assert "0.50 < 0.80" in ex["detail"].item()
+
+
+def test_low_coverage_names_the_missing_indicator(toy: fazhi.Panel) -> None:
+    s = toy.score(min_coverage=(0.9, 0.8))
+    detail = s.excluded.filter(pl.col("reason") == "low_coverage")["detail"].item()
+    assert detail.endswith("; missing: B")
+
+
+def test_few_ranked_units_warn_and_are_listed(toy: fazhi.Panel) -> None:
+    with pytest.warns(UserWarning, match="only 3 units are ranked in 2024"):
+        s = toy.score()
+    row = s.excluded.filter(pl.col("reason") == "few_units").row(0, named=True)
+    assert (row["level"], row["year"], row["unit"]) == ("year", 2024, None)
+
+
+def _six_townships(units: pl.DataFrame | None) -> fazhi.Panel:
+    rows = [
+        (f"SYN0{i}", 2024, ind, str(100 * i))
+        for i in range(1, 7)
+        for ind in ("PUB_MATERIALS", "PUB_CONSULT_STALLS")
+    ]
+    frame = pl.DataFrame(rows, schema=["unit", "year", "indicator", "value"], orient="row")
+    return fazhi.Panel(frame, units=units)
+
+
+def test_an_indicator_without_its_denominator_warns_and_is_listed() -> None:
+    with pytest.warns(UserWarning, match="PUB_MATERIALS") as caught:
+        s = _six_townships(None).score()
+    assert len([w for w in caught if issubclass(w.category, UserWarning)]) == 1
+    row = s.excluded.filter(pl.col("reason") == "no_denominator").row(0, named=True)
+    assert (row["level"], row["indicator"]) == ("indicator", "PUB_MATERIALS")
+    assert "residents" in row["detail"]
+    units = pl.DataFrame(
+        {
+            "code": [f"SYN0{i}" for i in range(1, 7)],
+            "name": [f"合成{i}镇" for i in range(1, 7)],
+            "residents": [1e4 * i for i in range(1, 7)],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        s = _six_townships(units).score()
+    assert s.excluded.filter(pl.col("reason") == "no_denominator").height == 0
 
 
 def test_kinds_and_profile(toy: fazhi.Panel) -> None:
