@@ -118,6 +118,11 @@ impl Interval {
     /// Closes open ends at hard bounds (percentages at [0, 100]); a percentage "95%以上" becomes
     /// [95, 100]. A count's open lower end is left open: "近100" says nothing about how far below.
     pub(crate) fn bound_percent(mut self) -> Self {
+        // A lower end above 100 % ("超过330%", a growth rate) has no upper bound to close at;
+        // the value is left as written, for the caller to refuse as a rate.
+        if self.lo.is_some_and(|lo| lo > 100.0) {
+            return self;
+        }
         if self.hi.is_none() {
             self.hi = Some(100.0);
             self.hi_exclusive = false;
@@ -780,6 +785,15 @@ mod tests {
         assert_eq!(iv("达89.93分").point, 89.93);
         assert_eq!(iv("合计40个课时").point, 40.0);
         assert_eq!(iv("均为100%").point, 100.0);
+    }
+
+    #[test]
+    fn a_lower_end_above_100_percent_is_not_capped_below_itself() {
+        // Found by the parse_value fuzz target: ">330%" gave lo 330, hi 100.
+        for text in [">330%", "超过330%", "330%以上"] {
+            let v = iv(text);
+            assert!(v.hi.is_none_or(|hi| hi >= v.lo.unwrap_or(0.0)), "{text}: {v:?}");
+        }
     }
 
     #[test]
