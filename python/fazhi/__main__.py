@@ -108,8 +108,17 @@ def _report(name: str, panel, show_rows: int) -> None:  # type: ignore[no-untype
     print(f"== {name}")
     print(panel)
     summary = panel.summary()
-    assert summary["input_rows"] == len(panel) + summary["rejected"]
+    assert summary["input_rows"] == len(panel) + summary["rejected"] + summary["skipped"]
+    if panel.skipped.height:
+        print(f"-- {panel.skipped.height} rows read past (titles, 合计 rows, 注 footnotes):")
+        _print_frame(panel.skipped.select("row", "reason", "text", "observations"), show_rows)
+    if summary["filled"]:
+        print(f"-- {summary['filled']} cells filled from merged cells")
     if summary["rejected"]:
+        print("-- rejections by column:")
+        _print_frame(
+            panel.rejected_summary.select("column", "reason", "rejected", "first_row", "example"), show_rows
+        )
         print(f"-- {summary['rejected']} rejected rows (file, row, column, text, reason, what to do):")
         _print_frame(
             panel.rejected.select("row", "column", "unit", "indicator", "text", "reason", "message"),
@@ -271,6 +280,8 @@ def _validate(args: argparse.Namespace) -> int:
         units=args.units,
         strict=args.strict,
         encoding=args.encoding,
+        sheet=args.sheet,
+        header_row=args.header_row,
     )
     _report(str(args.panel), panel, args.rows)
     if args.rejected_csv:
@@ -477,6 +488,13 @@ def main(argv: list[str] | None = None) -> int:
         "--units", type=_file, default=None, help="unit table (code, name, county, villages, residents)"
     )
     val.add_argument("--encoding", default=None, help="text encoding (detected when omitted): gbk, utf-8, …")
+    val.add_argument("--sheet", default=None, help="sheet of a spreadsheet panel (default: the first)")
+    val.add_argument(
+        "--header-row",
+        type=_count(),
+        default=None,
+        help="spreadsheet row of the header (default: found below titles)",
+    )
     val.add_argument("--strict", action="store_true", help="stop at the first problem")
     val.add_argument("--rejected-csv", type=Path, default=None, help="write the rejection report here")
     val.add_argument("--fail-on-reject", action="store_true", help="exit 1 when any row is rejected")

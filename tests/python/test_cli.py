@@ -215,3 +215,20 @@ def test_score_without_units_prints_the_indicators_it_left_out(root: Path, tmp_p
     warned = [line for line in run.stdout.splitlines() if line.startswith("warning (no_denominator)")]
     assert any("PUB_MATERIALS" in line and "residents" in line for line in warned), run.stdout
     assert "UserWarning" not in run.stderr
+
+
+def test_validate_lists_skipped_rows_and_rejections_by_column(tmp_path: Path) -> None:
+    # A synthetic county sheet as CSV: a 合计 row, a 注 footnote and one misspelt column.
+    path = tmp_path / "county.csv"
+    path.write_text(
+        "乡镇,年份,发放法治宣传资料份数,法治宣传资料发放数\n"
+        "合成甲镇,2024,1060多,3\n"
+        "合成乙镇,2024,900,4\n"
+        "合计,2024,1960,7\n"
+        "注：合成数据,,,\n",
+        encoding="utf-8",
+    )
+    out = _fazhi("validate", str(path))
+    assert out.returncode == 0, out.stderr
+    assert "rows read past" in out.stdout and "total" in out.stdout and "footnote" in out.stdout
+    assert "rejections by column" in out.stdout and "法治宣传资料发放数" in out.stdout
