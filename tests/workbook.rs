@@ -149,3 +149,62 @@ fn headers_and_cells_as_people_write_them() {
     assert_eq!(qualifier.get(at("≤3")), Some("at_most"));
     assert_eq!(qualifier.get(at("≥95%")), Some("at_least"));
 }
+
+/// A minimal .xlsx package written by hand: one sheet whose C2 is a formula with no saved result
+/// (what a program that never calculates writes), and B3 holds 0.95 with a percent format.
+fn hand_written_xlsx(path: &std::path::Path) {
+    use std::io::Write;
+    let parts: [(&str, &str); 6] = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="数据" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/styles.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>"#,
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+            <row r="1"><c r="A1" t="inlineStr"><is><t>乡镇</t></is></c><c r="B1" t="inlineStr"><is><t>执法人员持证率</t></is></c><c r="C1" t="inlineStr"><is><t>发放法治宣传资料份数</t></is></c><c r="D1" t="inlineStr"><is><t>年份</t></is></c></row>
+            <row r="2"><c r="A2" t="inlineStr"><is><t>合成甲镇</t></is></c><c r="B2"><v>96</v></c><c r="C2"><f>SUM(E2:F2)</f></c><c r="D2"><v>2024</v></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>合成乙镇</t></is></c><c r="B3" s="1"><v>0.95</v></c><c r="C3"><v>800</v></c><c r="D3"><v>2024</v></c></row>
+            </sheetData></worksheet>"#,
+        ),
+    ];
+    let mut zip = ::zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = ::zip::write::SimpleFileOptions::default().compression_method(::zip::CompressionMethod::Deflated);
+    for (name, xml) in parts {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(xml.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn a_formula_without_a_result_is_rejected_saying_so_and_a_percent_cell_is_a_percent() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("formula.xlsx");
+    hand_written_xlsx(&path);
+    let p = Panel::read(&path, Catalogue::default_catalogue(), None, &PanelOptions::default()).unwrap();
+    assert_eq!(p.input_rows(), 4, "the formula cell is an input, not a vanished cell");
+    assert_eq!(p.rejections().len(), 1, "{:?}", p.rejections());
+    let r = &p.rejections()[0];
+    assert_eq!((r.row, r.column.as_str()), (2, "发放法治宣传资料份数"));
+    assert!(r.message.contains("formula without a saved result"), "{}", r.message);
+    let f = p.frame();
+    let text = f.column("text").unwrap().str().unwrap();
+    assert!((0..f.height()).any(|i| text.get(i) == Some("95%")), "0.95 formatted 0.0% reads as 95%");
+}
