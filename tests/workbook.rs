@@ -208,3 +208,14 @@ fn a_formula_without_a_result_is_rejected_saying_so_and_a_percent_cell_is_a_perc
     let text = f.column("text").unwrap().str().unwrap();
     assert!((0..f.height()).any(|i| text.get(i) == Some("95%")), "0.95 formatted 0.0% reads as 95%");
 }
+
+#[test]
+fn a_county_names_its_columns_its_own_way() {
+    let catalogue = Catalogue::default_catalogue().with_aliases([("法治宣传资料发放份数", "PUB_MATERIALS")]).unwrap();
+    let frame = polars::df!("乡镇" => ["合成甲镇"], "年份" => [2024], "法治宣传资料发放份数" => ["1060多"]).unwrap();
+    let p = Panel::from_frame(&frame, catalogue.clone(), None, &PanelOptions::default()).unwrap();
+    assert_eq!((p.len(), p.rejections().len()), (1, 0));
+    // An alias that would name a second indicator is refused, and so is one pointing nowhere.
+    assert!(catalogue.clone().with_aliases([("调解成功率", "PUB_MATERIALS")]).is_err());
+    assert!(catalogue.with_aliases([("某某", "NO_SUCH_CODE")]).is_err());
+}

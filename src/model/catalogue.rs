@@ -397,6 +397,49 @@ impl Catalogue {
             .copied()
     }
 
+    /// This catalogue with more names for its indicators: each pair is (alias, code or existing
+    /// name), as a county writes its column headers ("法治宣传资料发放份数" → PUB_MATERIALS). The
+    /// catalogue is checked again, so an alias that names another indicator is refused.
+    pub fn with_aliases<'a>(mut self, aliases: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self> {
+        for (alias, target) in aliases {
+            let alias = crate::normalize::clean_key(alias).into_owned();
+            let Some(k) = self.resolve(target) else {
+                return Err(Error::catalogue(
+                    Location::file(&self.origin).with_indicator(target),
+                    format!("alias {alias:?} points at {target:?}, which names no indicator of catalogue {}", self.version),
+                ));
+            };
+            if alias.is_empty() || self.resolve(&alias) == Some(k) {
+                continue;
+            }
+            self.indicators[k].aliases.push(alias);
+        }
+        let origin = self.origin.clone();
+        self.finish(&format!("{origin} + aliases"))
+    }
+
+    /// As [`Catalogue::with_aliases`], from a table file with columns `alias` (or 别名/表头) and
+    /// `indicator` (or code/指标/指标代码).
+    pub fn with_aliases_file(self, path: impl AsRef<Path>) -> Result<Self> {
+        let table = crate::io::read_table(path, None)?;
+        let find = |names: &[&str]| {
+            table
+                .frame
+                .get_column_names()
+                .into_iter()
+                .find(|c| names.contains(&crate::normalize::clean_key(c).to_lowercase().as_str()))
+                .cloned()
+        };
+        let (Some(a), Some(t)) = (find(&["alias", "别名", "表头", "列名", "name"]), find(&["indicator", "code", "指标", "指标代码"]))
+        else {
+            return Err(Error::input(Location::file(&table.file), "an aliases table needs an `alias` column and an `indicator` column"));
+        };
+        let aliases = crate::io::column_as_text(table.frame.column(&a)?)?;
+        let targets = crate::io::column_as_text(table.frame.column(&t)?)?;
+        let pairs: Vec<(String, String)> = aliases.into_iter().zip(targets).filter_map(|(a, t)| Some((a?, t?))).collect();
+        self.with_aliases(pairs.iter().map(|(a, t)| (a.as_str(), t.as_str())))
+    }
+
     /// Up to `n` indicator names nearest to `text` (an unknown header or cell), each with its
     /// code: by the overlap of character pairs (Dice coefficient) with the indicator's Chinese
     /// name and aliases, at least 0.5; best first.

@@ -118,6 +118,28 @@ impl PyCatalogue {
         run(py, move || Catalogue::from_toml_str(&text, "<text>")).map(|c| Self { inner: Arc::new(c) })
     }
 
+    /// This catalogue with more names for its indicators, without editing TOML: a dict
+    /// ``{"法治宣传资料发放份数": "PUB_MATERIALS"}`` (alias → code or name) or the path of a CSV/xlsx
+    /// with columns ``alias`` and ``indicator``. An alias naming another indicator is refused.
+    fn with_aliases(&self, py: Python<'_>, aliases: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let inner = (*self.inner).clone();
+        if let Ok(map) = aliases.cast::<PyDict>() {
+            let mut pairs: Vec<(String, String)> = Vec::new();
+            for (k, v) in map.iter() {
+                let (Ok(k), Ok(v)) = (k.extract::<String>(), v.extract::<String>()) else {
+                    return Err(pyo3::exceptions::PyTypeError::new_err("aliases must map text (a header) to text (a code or name)"));
+                };
+                pairs.push((k, v));
+            }
+            return run(py, move || inner.with_aliases(pairs.iter().map(|(a, t)| (a.as_str(), t.as_str()))))
+                .map(|c| Self { inner: Arc::new(c) });
+        }
+        let Ok(path) = aliases.extract::<PathBuf>() else {
+            return Err(pyo3::exceptions::PyTypeError::new_err("aliases must be a dict {alias: code} or the path of an aliases table"));
+        };
+        run(py, move || inner.with_aliases_file(path)).map(|c| Self { inner: Arc::new(c) })
+    }
+
     /// The catalogue as TOML text, to save, edit and read back.
     fn to_toml(&self, py: Python<'_>) -> PyResult<String> {
         let inner = self.inner.clone();

@@ -402,3 +402,15 @@ def test_totals_and_footnotes_are_skipped_and_listed(tmp_path):
     summary = panel.summary()
     assert summary["input_rows"] == summary["observations"] + summary["rejected"] + summary["skipped"]
     assert "含线上" in panel.frame["source"].to_list()
+
+
+def test_aliases_without_editing_toml(tmp_path):
+    frame = pl.DataFrame({"乡镇": ["合成甲镇"], "年份": [2024], "法治宣传资料发放份数": ["1060多"]})
+    assert fazhi.Panel(frame).rejected.height == 1
+    catalogue = fazhi.Catalogue.default().with_aliases({"法治宣传资料发放份数": "PUB_MATERIALS"})
+    assert fazhi.Panel(frame, catalogue=catalogue).frame.height == 1
+    table = tmp_path / "aliases.csv"
+    table.write_text("alias,indicator\n法治宣传资料发放份数,发放法治宣传资料份数\n", encoding="utf-8")
+    assert fazhi.Panel(frame, catalogue=fazhi.Catalogue.default().with_aliases(table)).frame.height == 1
+    with pytest.raises(fazhi.FazhiError):
+        fazhi.Catalogue.default().with_aliases({"x": "NO_SUCH_CODE"})
