@@ -127,7 +127,8 @@ impl Interval {
             self.hi = Some(100.0);
             self.hi_exclusive = false;
         }
-        if self.lo.is_none() {
+        // Likewise an upper end below 0 % ("不超过-55%", a fall) has no lower bound to close at.
+        if self.lo.is_none() && self.hi.is_none_or(|hi| hi >= 0.0) {
             self.lo = Some(0.0);
         }
         if let Some(hi) = self.hi
@@ -788,11 +789,12 @@ mod tests {
     }
 
     #[test]
-    fn a_lower_end_above_100_percent_is_not_capped_below_itself() {
+    fn percent_bounds_never_cross_the_value() {
         // Found by the parse_value fuzz target: ">330%" gave lo 330, hi 100.
-        for text in [">330%", "超过330%", "330%以上"] {
+        // And "<-55%" gave lo 0 > hi −55.
+        for text in [">330%", "超过330%", "330%以上", "<-55%", "不超过-55%"] {
             let v = iv(text);
-            assert!(v.hi.is_none_or(|hi| hi >= v.lo.unwrap_or(0.0)), "{text}: {v:?}");
+            assert!(v.lo.zip(v.hi).is_none_or(|(lo, hi)| lo <= hi), "{text}: {v:?}");
         }
     }
 
