@@ -198,36 +198,44 @@ const IGNORED_HEADERS: &[&str] = &["序号", "编号", "序", "no", "no.", "#", 
 const TOTAL_WORDS: &[&str] =
     &["合计", "总计", "小计", "总数", "平均", "平均值", "均值", "全县", "全县合计", "全镇", "全区", "全市", "total", "sum", "average"];
 /// How a footnote line below a table begins.
-const FOOTNOTE_STARTS: &[&str] =
-    &["注：", "注:", "注 ", "备注：", "备注:", "说明：", "说明:", "填表说明", "数据来源", "填报人", "审核人", "制表人", "联系人", "填表人"];
+/// (注… of any kind is a footnote too.) Colons as [`crate::normalize::normalize_char`] leaves them.
+const FOOTNOTE_STARTS: &[&str] = &["备注:", "说明:", "填表说明", "数据来源", "填报人", "审核人", "制表人", "联系人", "填表人"];
 
 /// Why row `i` is read past, if it is: a total (its unit cell says 合计…) or a footnote (no year,
-/// and its first text — or its unit cell — begins with 注：…). Returns the reason and the text to report.
-fn skip_reason(frame: &DataFrame, unit: Option<&str>, year_empty: bool, i: usize) -> Option<(crate::io::SkipKind, String)> {
-    if let Some(u) = unit {
-        let u = crate::normalize::clean_key(u);
-        let bare: String = u.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
-        if TOTAL_WORDS.contains(&bare.as_str()) || ["合计", "总计", "小计"].iter().any(|w| bare.starts_with(w)) {
-            return Some((crate::io::SkipKind::Total, u.into_owned()));
-        }
+/// and its unit cell — or its first text — begins with 注：…). Called for every row, so it
+/// allocates only for the rows it skips (and the few short unit cells it must look at).
+fn skip_reason(frame: &DataFrame, unit: Option<&str>, no_year: bool, i: usize) -> Option<(crate::io::SkipKind, String)> {
+    if let Some(u) = unit
+        && is_total(u)
+    {
+        return Some((crate::io::SkipKind::Total, u.to_string()));
     }
-    if !year_empty {
+    if !no_year {
         return None;
     }
-    let first = unit
-        .filter(|u| u.trim_start().starts_with('注') || u.trim_start().starts_with("说明") || u.trim_start().starts_with("备注"))
-        .map(str::to_string)
-        .or_else(|| {
-            frame.columns().iter().find_map(|c| match c.get(i).ok()? {
-                AnyValue::String(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
-                AnyValue::StringOwned(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
-                _ => None,
-            })
-        })?;
-    let normalized: String = first.chars().map(crate::normalize::normalize_char).collect();
-    let colon_form = normalized.replace(':', "：");
-    (FOOTNOTE_STARTS.iter().any(|w| normalized.starts_with(w) || colon_form.starts_with(w)) || first.starts_with('注'))
-        .then_some((crate::io::SkipKind::Footnote, first))
+    let first = unit.filter(|u| is_footnote(u)).map(str::to_string).or_else(|| {
+        frame.columns().iter().find_map(|c| match c.get(i).ok()? {
+            AnyValue::String(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+            AnyValue::StringOwned(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+            _ => None,
+        })
+    })?;
+    is_footnote(&first).then_some((crate::io::SkipKind::Footnote, first))
+}
+
+/// A unit cell (a cleaned key) that names a sum or mean of the rows: 合计, 小计（一）, Total.
+fn is_total(unit: &str) -> bool {
+    if unit.chars().count() > 8 {
+        return false;
+    }
+    let bare: String = unit.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    TOTAL_WORDS.contains(&bare.as_str()) || ["合计", "总计", "小计"].iter().any(|w| bare.starts_with(w))
+}
+
+/// Text that begins a footnote: 注…, 说明：, 填表说明, 数据来源, 填报人 … (full-width colons read as ':').
+fn is_footnote(text: &str) -> bool {
+    let normalized: String = text.trim_start().chars().take(8).map(crate::normalize::normalize_char).collect();
+    normalized.starts_with('注') || FOOTNOTE_STARTS.iter().any(|w| normalized.starts_with(w))
 }
 
 /// The column names of [`Panel::frame`].
@@ -763,8 +771,9 @@ impl Panel {
         let year_cells = Cells::read(frame.column(&year_col)?, file)?;
         // Totals and footnotes are read past and reported, with the observations they hold.
         let mut skipped: Vec<SkippedRow> = Vec::new();
-        let skip: Vec<Option<(crate::io::SkipKind, String)>> = (0..frame.height())
-            .map(|i| {
+        // The rows to read past, in order (few): (row, reason, text).
+        let skips: Vec<(usize, crate::io::SkipKind, String)> = (0..frame.height())
+            .filter_map(|i| {
                 let unit = unit_cells.key(i);
                 // A footnote has no year (or, merged across the row, its own text where the year goes).
                 let no_year = match year_cells.get(i) {
@@ -772,9 +781,10 @@ impl Panel {
                     ValueCell::Text(t) => parse_year(t).is_none(),
                     ValueCell::Number(_) => false,
                 };
-                skip_reason(frame, unit.as_deref(), no_year, i)
+                skip_reason(frame, unit.as_deref(), no_year, i).map(|(kind, text)| (i, kind, text))
             })
             .collect();
+        let mut next_skip = skips.iter().peekable();
         // The columns that hold values, with their names (one in long form).
         let value_columns: Vec<&Column>;
         let long_form = match (&indicator_col, &value_col) {
@@ -785,7 +795,7 @@ impl Panel {
                 let val_cells = Cells::read(val_column, file)?;
                 let cells = unit_cells.iter().zip(year_cells.iter()).zip(ind_cells.iter()).zip(val_cells.iter());
                 for (i, (((unit, year), indicator), value)) in cells.enumerate() {
-                    if let Some((kind, text)) = &skip[i] {
+                    if let Some((_, kind, text)) = next_skip.next_if(|k| k.0 == i) {
                         builder.input_rows += 1;
                         skipped.push(SkippedRow::new(file, i + 1 + header_rows, *kind, text, 1));
                         continue;
@@ -816,8 +826,8 @@ impl Panel {
                     .map(|c| catalogue.resolve(c.name()).ok_or_else(|| Some(Cow::Borrowed(c.name().as_str()))))
                     .collect();
                 let cells: Vec<Cells> = value_columns.iter().map(|c| Cells::read(c, file)).collect::<Result<_>>()?;
-                for (i, skip) in skip.iter().enumerate() {
-                    if let Some((kind, text)) = skip {
+                for i in 0..frame.height() {
+                    if let Some((_, kind, text)) = next_skip.next_if(|k| k.0 == i) {
                         let n = cells.iter().filter(|c| !matches!(c.get(i), ValueCell::Empty)).count();
                         builder.input_rows += n;
                         skipped.push(SkippedRow::new(file, i + 1 + header_rows, *kind, text, n));
