@@ -141,20 +141,23 @@ const KEY_HEADERS: &[&str] = &[
 /// The header row: the first of the first 20 rows that has two or more cells and one of them a
 /// key header (乡镇, 年份, 指标, …); else the first row with two or more cells; else the first.
 fn header_row(cells: &SparseCells) -> u32 {
-    let mut rows: Vec<u32> = cells.iter().map(|c| c.0).collect();
-    rows.sort_unstable();
-    rows.dedup();
-    let first_rows = &rows[..rows.len().min(20)];
-    let in_row = |r: u32| cells.iter().filter(move |c| c.0 == r);
-    let keyed = |r: u32| {
-        in_row(r).count() >= 2 && in_row(r).any(|c| KEY_HEADERS.contains(&crate::normalize::clean_key(&c.2).to_lowercase().as_str()))
-    };
-    first_rows
-        .iter()
-        .copied()
-        .find(|&r| keyed(r))
-        .or_else(|| first_rows.iter().copied().find(|&r| in_row(r).count() >= 2))
-        .unwrap_or(rows.first().copied().unwrap_or(0))
+    const LOOK: usize = 20;
+    // One pass, keeping the first 20 rows: (cells, has a key header) of each.
+    let mut first: std::collections::BTreeMap<u32, (usize, bool)> = std::collections::BTreeMap::new();
+    for (r, _, text) in cells {
+        if first.len() == LOOK && first.last_key_value().is_some_and(|(last, _)| r > last) {
+            continue;
+        }
+        let keyed = KEY_HEADERS.contains(&crate::normalize::clean_key(text).to_lowercase().as_str());
+        let entry = first.entry(*r).or_insert((0, false));
+        entry.0 += 1;
+        entry.1 |= keyed;
+        if first.len() > LOOK {
+            first.pop_last();
+        }
+    }
+    let find = |ok: &dyn Fn(&(usize, bool)) -> bool| first.iter().find(|(_, v)| ok(v)).map(|(r, _)| *r);
+    find(&|v| v.0 >= 2 && v.1).or_else(|| find(&|v| v.0 >= 2)).or_else(|| first.keys().next().copied()).unwrap_or(0)
 }
 
 /// The table of a sheet's non-empty cells: the used range from the first non-empty row (the
