@@ -85,10 +85,10 @@ fn read_sheet_inner(path: &Path, file: &str, options: &TableOptions) -> Result<T
                 }
             }
         }
-        for ((r, c), formula) in extras.formula_only {
-            cells.retain(|x| (x.0, x.1) != (r, c));
-            cells.push((r, c, format!("={formula}")));
-        }
+        // One pass, whatever the number of such cells (a generated sheet may hold thousands).
+        let formula_at: std::collections::HashSet<(u32, u32)> = extras.formula_only.iter().map(|(at, _)| *at).collect();
+        cells.retain(|x| !formula_at.contains(&(x.0, x.1)));
+        cells.extend(extras.formula_only.into_iter().map(|((r, c), formula)| (r, c, format!("={formula}"))));
         book.load_merged_regions().map_err(|e| bad(format!("cannot read the merged cells of sheet {name:?}: {e}")))?;
         let merges: Vec<Merge> = book.merged_regions_by_sheet(&name).into_iter().map(|(_, _, d)| (d.start, d.end)).collect();
         (name, cells, merges)
