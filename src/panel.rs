@@ -320,20 +320,8 @@ impl Cells {
 /// A column of any type that has a text form (text, categorical, dates, decimals) as text; a type
 /// without one (lists, structs, binary) is an error naming the column.
 fn text_series(column: &Column, file: &str) -> Result<StringChunked> {
+    crate::io::check_text_form(column, file)?;
     let dtype = column.dtype();
-    let readable = matches!(dtype, DataType::String | DataType::Null)
-        || dtype.is_primitive_numeric()
-        || dtype.is_bool()
-        || dtype.is_temporal()
-        || dtype.is_decimal()
-        || dtype.is_categorical()
-        || dtype.is_enum();
-    if !readable {
-        return Err(Error::input(
-            Location::file(file).with_column(column.name().as_str()),
-            format!("the column holds values of type {dtype}, which fazhi cannot read as cells; give text or numbers (one value per cell)"),
-        ));
-    }
     let series = column.as_materialized_series();
     let s = if dtype == &DataType::String { series.clone() } else { series.cast(&DataType::String)? };
     Ok(s.str()?.rechunk().into_owned())

@@ -424,21 +424,30 @@ pub(crate) fn column_as_text(column: &Column) -> Result<Vec<Option<String>>> {
         let f = series.cast(&DataType::Float64)?;
         return Ok(f.f64()?.iter().map(|v| v.filter(|x| !x.is_nan()).map(format_number)).collect());
     }
-    let readable = dtype.is_primitive_numeric()
+    check_text_form(column, "<table>")?;
+    let s = series.cast(&DataType::String)?;
+    Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())
+}
+
+/// Whether a column's values have a text form fazhi can read as cells (text, numbers of every
+/// width, booleans, dates, decimals, categoricals); lists, structs and binary do not, and are an
+/// error naming the column.
+pub(crate) fn check_text_form(column: &Column, file: &str) -> Result<()> {
+    let dtype = column.dtype();
+    let readable = matches!(dtype, DataType::String | DataType::Null)
+        || dtype.is_primitive_numeric()
         || dtype.is_bool()
         || dtype.is_temporal()
         || dtype.is_decimal()
         || dtype.is_categorical()
-        || dtype.is_enum()
-        || dtype == &DataType::Null;
-    if !readable {
-        return Err(Error::input(
-            Location::file("<table>").with_column(column.name().as_str()),
-            format!("the column holds values of type {dtype}, which fazhi cannot read as cells; give text or numbers (one value per cell)"),
-        ));
+        || dtype.is_enum();
+    if readable {
+        return Ok(());
     }
-    let s = series.cast(&DataType::String)?;
-    Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())
+    Err(Error::input(
+        Location::file(file).with_column(column.name().as_str()),
+        format!("the column holds values of type {dtype}, which fazhi cannot read as cells; give text or numbers (one value per cell)"),
+    ))
 }
 
 /// Formats a number the way a person writes it: 8 not 8.0, 89.93 not 89.930000001.
