@@ -15,14 +15,19 @@ use fazhi::extract::{ExtractOptions, Rules, extract_text};
 use rayon::prelude::*;
 
 fn report(name: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reports").join(name)).unwrap_or_default()
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let folder = if name == SEED { root.join("datasets/seed") } else { root.join("tests/data/reports") };
+    std::fs::read_to_string(folder.join(name)).unwrap_or_default()
 }
+
+/// The real seed report, kept with the bundled datasets.
+const SEED: &str = "sikeshu_2023.txt";
 
 /// A ~10 KB report: the seed followed by synthetic report bodies, varied by `k` so the batch is
 /// not one text repeated.
 fn ten_kb(k: usize) -> String {
     let parts = ["hecheng_jia_2024.txt", "hecheng_yi_2023.txt", "hecheng_bing_2022.txt"];
-    let mut text = report("sikeshu_2023.txt");
+    let mut text = report(SEED);
     let mut i = k;
     while text.len() < 10_000 {
         text.push_str(&report(parts[i % parts.len()]));
@@ -38,7 +43,7 @@ fn bench(c: &mut Criterion) {
     let options = ExtractOptions::default();
     let mut group = c.benchmark_group("extract");
 
-    let seed = report("sikeshu_2023.txt");
+    let seed = report(SEED);
     group.throughput(Throughput::Bytes(seed.len() as u64));
     group.bench_function("seed_report", |b| b.iter(|| extract_text(black_box(&seed), &catalogue, &rules, &options)));
 

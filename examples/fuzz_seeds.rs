@@ -16,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // CSV: the test tables.
     let csv = corpus("read_csv")?;
     for file in
-        ["../tests/data/bad_rows.csv", "../tests/data/bom_wide.csv", "../tests/data/gbk_panel.csv", "../datasets/seed/sikeshu_2023.csv"]
+        ["../datasets/demo/bad_rows.csv", "../tests/data/bom_wide.csv", "../tests/data/gbk_panel.csv", "../datasets/seed/sikeshu_2023.csv"]
     {
         let from = root.join(file);
         std::fs::copy(&from, csv.join(from.file_name().ok_or("a file name")?))?;

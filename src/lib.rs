@@ -11,6 +11,7 @@
 //! - [`io`]: reading CSV (UTF-8, UTF-8 with BOM, GBK/GB18030, UTF-16), Parquet and JSON;
 //! - [`Panel`]: validation against the catalogue with a row-level rejection report;
 //! - [`analytics`]: year-on-year change, target gaps, plan progress and data-quality diagnostics.
+//! - [`datasets`]: the bundled catalogues, rules, real seed report and synthetic demo county.
 //!
 //! ```
 //! use fazhi::{Catalogue, Panel, PanelOptions};
@@ -24,6 +25,7 @@
 //! ```
 
 pub mod analytics;
+pub mod datasets;
 pub mod error;
 pub mod extract;
 pub mod io;

@@ -16,6 +16,11 @@ fn reports_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reports")
 }
 
+/// The real seed report, bundled with the datasets.
+fn seed_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/seed/sikeshu_2023.txt")
+}
+
 fn catalogue() -> Catalogue {
     Catalogue::default_catalogue()
 }
@@ -78,10 +83,10 @@ fn expected(name: &str) -> BTreeSet<(String, String)> {
 fn seed_text() -> String {
     // The shared seed when present (the original), else the committed copy.
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds/000_816e470ad75cab42.txt");
-    let copy = reports_dir().join("sikeshu_2023.txt");
+    let copy = seed_path();
     let text = std::fs::read_to_string(&copy).unwrap();
     if let Ok(original) = std::fs::read_to_string(shared) {
-        assert_eq!(original, text, "tests/data/reports/sikeshu_2023.txt must be an unchanged copy of the seed");
+        assert_eq!(original, text, "datasets/seed/sikeshu_2023.txt must be an unchanged copy of the seed");
     }
     text
 }
@@ -333,7 +338,8 @@ fn docx_paragraphs_and_table_cells() {
 #[test]
 fn folder_in_parallel_with_progress() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["sikeshu_2023.txt", "hecheng_jia_2024.txt", "hecheng_yi_2023.txt", "hecheng_bing_2022.txt", "hecheng_ding_2024.html"] {
+    std::fs::copy(seed_path(), dir.path().join("sikeshu_2023.txt")).unwrap();
+    for name in ["hecheng_jia_2024.txt", "hecheng_yi_2023.txt", "hecheng_bing_2022.txt", "hecheng_ding_2024.html"] {
         std::fs::copy(reports_dir().join(name), dir.path().join(name)).unwrap();
     }
     std::fs::create_dir(dir.path().join("sub")).unwrap();

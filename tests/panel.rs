@@ -92,7 +92,7 @@ fn seed_quotes_are_sentences_of_the_real_report() {
 fn bad_rows_are_rejected_with_row_numbers_and_reasons() {
     let units = Units::read(path("tests/data/units.csv"), None).unwrap();
     let panel =
-        Panel::read(path("tests/data/bad_rows.csv"), Catalogue::default_catalogue(), Some(units), &PanelOptions::default()).unwrap();
+        Panel::read(path("datasets/demo/bad_rows.csv"), Catalogue::default_catalogue(), Some(units), &PanelOptions::default()).unwrap();
     let got: Vec<(usize, RejectReason)> = panel.rejections().iter().map(|r| (r.row, r.reason)).collect();
     use RejectReason::*;
     let expected = vec![
@@ -136,7 +136,7 @@ fn bad_rows_are_rejected_with_row_numbers_and_reasons() {
 #[test]
 fn strict_mode_stops_at_the_first_problem_with_its_location() {
     let options = PanelOptions { strict: true, ..PanelOptions::default() };
-    let err = Panel::read(path("tests/data/bad_rows.csv"), Catalogue::default_catalogue(), None, &options).unwrap_err();
+    let err = Panel::read(path("datasets/demo/bad_rows.csv"), Catalogue::default_catalogue(), None, &options).unwrap_err();
     match &err {
         Error::Validation { location, message } => {
             assert_eq!(location.row, Some(3));
@@ -248,7 +248,7 @@ proptest! {
     #[test]
     fn input_order_is_irrelevant(seed in any::<u64>()) {
         let raw = CsvReadOptions::default().with_infer_schema_length(Some(0))
-            .try_into_reader_with_file_path(Some(path("tests/data/bad_rows.csv"))).unwrap().finish().unwrap();
+            .try_into_reader_with_file_path(Some(path("datasets/demo/bad_rows.csv"))).unwrap().finish().unwrap();
         let n = raw.height() as u64;
         // A permutation from the seed (a simple LCG shuffle keeps the test dependency-free).
         let mut order: Vec<IdxSize> = (0..n as IdxSize).collect();

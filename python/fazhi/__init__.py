@@ -16,6 +16,8 @@ Examples
 
 from __future__ import annotations
 
+import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -42,6 +44,7 @@ from fazhi._fazhi import (
     extract,
     extract_text,
     parse_value,
+    write_datasets,
 )
 
 __all__ = [
@@ -68,6 +71,7 @@ __all__ = [
     "extract",
     "extract_text",
     "parse_value",
+    "write_datasets",
 ]
 
 if BUILD_PROFILE == "debug":
@@ -80,20 +84,34 @@ if BUILD_PROFILE == "debug":
 
 
 def datasets_dir() -> Path:
-    """The folder with the bundled datasets (catalogue, the real seed report data, the synthetic
-    demo county), when fazhi runs from a source checkout.
+    """The folder with the bundled datasets: the catalogues, the extraction rules, the **real**
+    seed report of 四棵树镇 and its figures, and the **synthetic** demo county.
 
-    Raises
-    ------
-    FileNotFoundError
-        When the datasets are not next to the package (an installed wheel ships only the
-        catalogue, which is built into the extension).
+    In a source checkout this is the repository's ``datasets/`` folder. An installed wheel carries
+    the same files inside the extension; the first call writes them (unchanged) to
+    ``$FAZHI_DATA/datasets`` when that variable is set, else to a per-version folder in the
+    user's cache (``%LOCALAPPDATA%\\fazhi`` on Windows, ``$XDG_CACHE_HOME/fazhi`` or
+    ``~/.cache/fazhi`` elsewhere, the temporary folder when those cannot be written), and
+    returns that. ``fazhi datasets DIR`` (or :func:`write_datasets`) copies them where you like.
     """
     here = Path(__file__).resolve()
     for parent in here.parents:
         candidate = parent / "datasets"
-        if (candidate / "catalogue.toml").is_file():
+        if (candidate / "catalogue.toml").is_file() and (candidate / "demo" / "panel.csv").is_file():
             return candidate
-    raise FileNotFoundError(
-        "the fazhi datasets folder was not found; run from a checkout of the fazhi repository"
-    )
+    chosen = os.environ.get("FAZHI_DATA")
+    if chosen:
+        write_datasets(chosen)
+        return Path(chosen) / "datasets"
+    if os.name == "nt":
+        cache = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "fazhi"
+    else:
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fazhi"
+    folder = cache / f"datasets-{__version__}"
+    try:
+        write_datasets(folder)
+    except (OSError, FazhiError):
+        # A read-only home or a folder edited by hand: a fresh copy in the temporary folder.
+        folder = Path(tempfile.gettempdir()) / f"fazhi-datasets-{__version__}"
+        write_datasets(folder, overwrite=True)
+    return folder / "datasets"

@@ -8,6 +8,8 @@
 ``fazhi score``     validate a panel, score and rank its units, write the Excel and HTML scorecards
                     and print the ranking.
 ``fazhi validate``  validate a panel file against the catalogue and print the rejection report.
+``fazhi datasets``  write the bundled datasets (catalogues, rules, the real seed report, the
+                    synthetic demo county) into ``DIR/datasets/``, for the README's examples.
 
 Exit codes (messages go to stderr, one line, no traceback):
 
@@ -28,7 +30,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import textwrap
 import traceback
 import warnings
 from pathlib import Path
@@ -104,6 +108,22 @@ def _print_frame(frame: pl.DataFrame, rows: int = 20) -> None:
         print(frame)
 
 
+def _print_wrapped(frame: pl.DataFrame, head: list[str], text: str, rows: int = 20) -> None:
+    """Prints each row as one line of ``head`` columns and its ``text`` below it, wrapped to the
+    terminal's width and indented — messages are read in full, never cut with an ellipsis."""
+    width = max(60, shutil.get_terminal_size((120, 24)).columns - 1)
+    for row in frame.head(rows).iter_rows(named=True):
+        print("  " + " · ".join(f"{c} {row[c]}" for c in head if row[c] is not None))
+        wrapped = textwrap.wrap(
+            str(row[text] or ""), width, initial_indent="      ", subsequent_indent="      ",
+            break_long_words=False, break_on_hyphens=False,
+        )  # fmt: skip
+        for line in wrapped:
+            print(line)
+    if frame.height > rows:
+        print(f"  … and {frame.height - rows} more (--rows N shows more)")
+
+
 def _report(name: str, panel, show_rows: int) -> None:  # type: ignore[no-untyped-def]
     print(f"== {name}")
     print(panel)
@@ -119,10 +139,9 @@ def _report(name: str, panel, show_rows: int) -> None:  # type: ignore[no-untype
         _print_frame(
             panel.rejected_summary.select("column", "reason", "rejected", "first_row", "example"), show_rows
         )
-        print(f"-- {summary['rejected']} rejected rows (file, row, column, text, reason, what to do):")
-        _print_frame(
-            panel.rejected.select("row", "column", "unit", "indicator", "text", "reason", "message"),
-            show_rows,
+        print(f"-- {summary['rejected']} rejected rows (row, column, text, reason; below: what to do):")
+        _print_wrapped(
+            panel.rejected, ["row", "column", "unit", "indicator", "text", "reason"], "message", show_rows
         )
     else:
         print("-- no rejected rows")
@@ -168,17 +187,12 @@ def _demo(args: argparse.Namespace) -> int:
     catalogue = fazhi.Catalogue.default()
     print(catalogue)
     print()
-    # The real report text (a copy of the 2023 report of 四棵树镇, kept with the test data).
-    source = Path(data).parent / "tests" / "data" / "reports" / "sikeshu_2023.txt"
-    if source.exists():
-        extraction = fazhi.extract(source, unit="四棵树镇", year=2023, catalogue=catalogue, progress=False)
-        print(
-            f"== REAL: extracted from the 2023 report of 四棵树镇 ({source.name}): {len(extraction)} values"
-        )
-        _print_frame(
-            extraction.values.select("indicator", "text", "lo", "hi", "qualifier", "quote"), args.rows
-        )
-        print()
+    # The real report text (the 2023 report of 四棵树镇, bundled unchanged).
+    source = data / "seed" / "sikeshu_2023.txt"
+    extraction = fazhi.extract(source, unit="四棵树镇", year=2023, catalogue=catalogue, progress=False)
+    print(f"== REAL: extracted from the 2023 report of 四棵树镇 ({source.name}): {len(extraction)} values")
+    _print_frame(extraction.values.select("indicator", "text", "lo", "hi", "qualifier", "quote"), args.rows)
+    print()
     seed = fazhi.Panel.read(data / "seed" / "sikeshu_2023.csv", catalogue=catalogue)
     _report(
         "REAL: 2023 report of 四棵树镇 (Wusu City, Xinjiang), datasets/seed/sikeshu_2023.csv", seed, args.rows
@@ -225,14 +239,13 @@ def _demo(args: argparse.Namespace) -> int:
     _print_frame(
         flags.filter(pl.col("severity") == "warning").group_by("check").len().sort("check"), args.rows
     )
-    _print_frame(
-        flags.filter(pl.col("check") == "rate_mismatch").select("unit", "year", "indicator", "message"),
-        args.rows,
+    _print_wrapped(
+        flags.filter(pl.col("check") == "rate_mismatch"), ["unit", "year", "indicator"], "message", args.rows
     )
     print()
     seed_flags = seed.diagnostics().filter(pl.col("check") != "qualified_share")
     print("-- data-quality flags in the REAL seed report:")
-    _print_frame(seed_flags.select("indicator", "check", "severity", "message"), args.rows)
+    _print_wrapped(seed_flags, ["indicator", "check", "severity"], "message", args.rows)
     print()
     scores = demo.score()
     note = "SYNTHETIC demo county (合成…): invented numbers for trying fazhi out; do not cite them"
@@ -262,12 +275,23 @@ def _demo(args: argparse.Namespace) -> int:
     )
     print("-- scorecards written: " + ", ".join(str(f) for f in files))
     print()
-    bad = Path(data).parent / "tests" / "data" / "bad_rows.csv"
-    if bad.is_file():
-        checked = fazhi.Panel.read(
-            bad, catalogue=catalogue, units=Path(data).parent / "tests" / "data" / "units.csv"
-        )
-        _report("SYNTHETIC: deliberately bad rows, tests/data/bad_rows.csv", checked, args.rows)
+    checked = fazhi.Panel.read(data / "demo" / "bad_rows.csv", catalogue=catalogue, units=units)
+    _report("SYNTHETIC: deliberately bad rows, datasets/demo/bad_rows.csv", checked, args.rows)
+    return 0
+
+
+def _datasets(args: argparse.Namespace) -> int:
+    import fazhi
+
+    _writable_folder(args.folder, "DIR")
+    written = fazhi.write_datasets(args.folder, overwrite=args.force)
+    for status, path in written:
+        print(f"{status:9} {path}")
+    counts = {s: sum(1 for w, _ in written if w == s) for s in ("created", "unchanged", "replaced")}
+    print(
+        f"{len(written)} files in {args.folder / 'datasets'}: "
+        + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    )
     return 0
 
 
@@ -277,7 +301,7 @@ def _validate(args: argparse.Namespace) -> int:
     panel = fazhi.Panel.read(
         args.panel,
         catalogue=args.catalogue,
-        units=args.units,
+        units=_units(args),
         strict=args.strict,
         encoding=args.encoding,
         sheet=args.sheet,
@@ -304,14 +328,55 @@ def _print_overridden(titles: pl.DataFrame, stated: str, forced: object, option:
         )
 
 
+def _units(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The unit table of ``--units`` (and ``--units-sheet``), or None."""
+    import fazhi
+
+    if args.units is None:
+        if args.units_sheet is not None:
+            raise _UsageError("--units-sheet needs --units")
+        return None
+    return fazhi.Units.read(args.units, sheet=args.units_sheet)
+
+
+# Reasons of .unmatched for numbers that are not figures at all (dates, document numbers, …).
+_NOT_FIGURES = (
+    "date",
+    "year",
+    "plan_period",
+    "period",
+    "document_number",
+    "hotline",
+    "slogan",
+    "placeholder",
+)
+
+
+def _print_unmatched(source: Path, unmatched: pl.DataFrame) -> None:
+    """One line: how many numbers were seen but not mapped, and why (most frequent reasons)."""
+    if unmatched.height == 0:
+        return
+    figures = unmatched.filter(~pl.col("reason").is_in(_NOT_FIGURES))
+    reasons = figures.group_by("reason").len().sort(["len", "reason"], descending=[True, False])
+    why = ", ".join(f"{r} {n}" for r, n in reasons.iter_rows())
+    print(
+        f"{source}: {unmatched.height} numbers seen but not mapped: "
+        f"{unmatched.height - figures.height} dates, years, document numbers and the like; "
+        f"{figures.height} others" + (f" ({why})" if why else ""),
+        file=sys.stderr,
+    )
+
+
 def _extract(args: argparse.Namespace) -> int:
     import fazhi
 
-    if args.output:
-        if args.output.is_dir():
-            raise _UsageError(f"-o {args.output}: a folder; name the CSV file to write")
-        _writable_folder(args.output.parent, "-o")
+    for option, path in (("-o", args.output), ("--unmatched", args.unmatched)):
+        if path is not None:
+            if path.is_dir():
+                raise _UsageError(f"{option} {path}: a folder; name the CSV file to write")
+            _writable_folder(path.parent, option)
     frames = []
+    unmatched = []
     failures = 0
     for source in args.reports:
         ex = fazhi.extract(
@@ -329,6 +394,8 @@ def _extract(args: argparse.Namespace) -> int:
             f"{source}: {ex.reports} reports, {len(ex)} values, {ex.failures.height} unreadable",
             file=sys.stderr,
         )
+        _print_unmatched(source, ex.unmatched)
+        unmatched.append(ex.unmatched)
         _print_overridden(ex.titles, "stated_unit", args.force_unit, "--force-unit")
         _print_overridden(ex.titles, "stated_year", args.force_year, "--force-year")
         failures += ex.failures.height
@@ -341,6 +408,12 @@ def _extract(args: argparse.Namespace) -> int:
         print(f"{panel.height} values written to {args.output}", file=sys.stderr)
     else:
         panel.write_csv(sys.stdout)
+    if args.unmatched:
+        table = pl.concat(unmatched, how="diagonal_relaxed") if unmatched else pl.DataFrame()
+        table.write_csv(args.unmatched)
+        print(f"{table.height} unmapped numbers written to {args.unmatched}", file=sys.stderr)
+    elif any(u.height for u in unmatched):
+        print("(--unmatched FILE writes them, with reason, context and best candidate)", file=sys.stderr)
     return 0 if panel.height else 1
 
 
@@ -358,9 +431,15 @@ def _score(args: argparse.Namespace) -> int:
     # Before any work: an --out that cannot be written is a usage error, not a traceback at the end.
     _writable_folder(args.out, "--out")
     catalogue = fazhi.Catalogue.read(args.catalogue) if args.catalogue else fazhi.Catalogue.default()
-    panel = fazhi.Panel.read(args.panel, catalogue=catalogue, units=args.units, sheet=args.sheet)
+    panel = fazhi.Panel.read(args.panel, catalogue=catalogue, units=_units(args), sheet=args.sheet)
     _report(str(args.panel), panel, args.rows)
-    targets = fazhi.Targets.read(args.targets, catalogue=catalogue) if args.targets else None
+    if args.targets_sheet is not None and args.targets is None:
+        raise _UsageError("--targets-sheet needs --targets")
+    targets = (
+        fazhi.Targets.read(args.targets, catalogue=catalogue, sheet=args.targets_sheet)
+        if args.targets
+        else None
+    )
     aggregate = tuple(args.aggregate.split(",")) if "," in args.aggregate else args.aggregate
     with warnings.catch_warnings():
         # Printed below from .excluded, next to the ranking they qualify.
@@ -447,6 +526,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="YEAR",
         help="the year of every report, replacing what titles state (reports that stated another are listed)",
     )
+    ext.add_argument(
+        "--unmatched",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="CSV of the numbers seen but not mapped (reason, context, best candidate)",
+    )
     ext.add_argument("--rules", type=_file, default=None, help="extraction rules .toml (default: bundled)")
     ext.add_argument("--catalogue", type=_file, default=None, help="catalogue .toml/.json (default: bundled)")
     ext.add_argument("--encoding", default=None, help="text encoding (detected when omitted)")
@@ -458,7 +544,13 @@ def main(argv: list[str] | None = None) -> int:
     sc.add_argument(
         "--units", type=_file, default=None, help="unit table (code, name, county, villages, residents)"
     )
+    sc.add_argument(
+        "--units-sheet", default=None, help="sheet of a spreadsheet unit table (default: the first)"
+    )
     sc.add_argument("--targets", type=_file, default=None, help="plan targets (for the gaps sheet)")
+    sc.add_argument(
+        "--targets-sheet", default=None, help="sheet of a spreadsheet of targets (default: the first)"
+    )
     sc.add_argument("--year", type=int, default=None, help="year shown on the scorecards (default: latest)")
     sc.add_argument("--catalogue", type=_file, default=None, help="catalogue .toml/.json (default: bundled)")
     sc.add_argument("--sheet", default=None, help="sheet of a spreadsheet panel (default: the first)")
@@ -487,6 +579,9 @@ def main(argv: list[str] | None = None) -> int:
     val.add_argument(
         "--units", type=_file, default=None, help="unit table (code, name, county, villages, residents)"
     )
+    val.add_argument(
+        "--units-sheet", default=None, help="sheet of a spreadsheet unit table (default: the first)"
+    )
     val.add_argument("--encoding", default=None, help="text encoding (detected when omitted): gbk, utf-8, …")
     val.add_argument("--sheet", default=None, help="sheet of a spreadsheet panel (default: the first)")
     val.add_argument(
@@ -500,6 +595,10 @@ def main(argv: list[str] | None = None) -> int:
     val.add_argument("--fail-on-reject", action="store_true", help="exit 1 when any row is rejected")
     val.add_argument("--rows", type=_count(), default=20, help="rows of the report to print")
     val.set_defaults(run=_validate)
+    ds = sub.add_parser("datasets", help="write the bundled datasets into DIR/datasets/")
+    ds.add_argument("folder", type=Path, metavar="DIR", help="folder to write datasets/ into (e.g. .)")
+    ds.add_argument("--force", action="store_true", help="replace bundled files you have edited there")
+    ds.set_defaults(run=_datasets)
     args = parser.parse_args(argv)
 
     import fazhi

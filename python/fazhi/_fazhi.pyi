@@ -1,5 +1,6 @@
 """Type stub of the compiled module fazhi._fazhi (checked with mypy.stubtest in CI)."""
 
+from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any, Union, final
@@ -32,6 +33,7 @@ __all__ = [
     "ValueParseError",
     "__version__",
     "_panic_for_tests",
+    "write_datasets",
     "extract",
     "extract_text",
     "parse_value",
@@ -116,6 +118,8 @@ class Panel:
         units: _UnitsArg = None,
         strict: bool = False,
     ) -> Panel: ...
+    @staticmethod
+    def concat(panels: Sequence[Panel]) -> Panel: ...
     @staticmethod
     def read(
         path: _Path,
@@ -270,6 +274,7 @@ class Uncertainty:
 
 def parse_value(text: str) -> dict[str, Any]: ...
 def _panic_for_tests(message: str, detached: bool = True) -> None: ...
+def write_datasets(folder: _Path, overwrite: bool = False) -> list[tuple[str, str]]: ...
 
 @final
 class Extraction:

@@ -7,6 +7,7 @@
 
 mod args;
 mod arrow;
+mod datasets;
 mod errors;
 mod extract;
 mod scores;
@@ -340,6 +341,20 @@ impl PyPanel {
         let units = units_arg(py, units)?;
         let options = PanelOptions { strict, ..PanelOptions::default() };
         run(py, move || Panel::from_frame(&frame, catalogue, units, &options)).map(|p| Self { inner: Arc::new(p) })
+    }
+
+    /// The panels merged into one (e.g. one file per year or per township office). They must share
+    /// the catalogue and the unit table. A (unit, year, indicator) in two panels is kept once when
+    /// the values agree and rejected (reason ``duplicate``, naming both files and rows) when they
+    /// differ, as repeated rows of one file are; each panel's rejections and skipped rows are
+    /// carried over, so ``input_rows == len + rejected + skipped`` holds for the result.
+    #[staticmethod]
+    fn concat(py: Python<'_>, panels: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let panels: Vec<Panel> = guard(|| {
+            let items: Vec<Py<PyPanel>> = args::list(panels, "panels", "a list of fazhi.Panel")?;
+            Ok(items.iter().map(|p| p.get().inner.as_ref().clone()).collect())
+        })?;
+        run(py, move || Panel::concat(&panels)).map(|p| Self { inner: Arc::new(p) })
     }
 
     /// Reads a panel from a .csv/.tsv/.xlsx/.xls/.parquet/.json/.ndjson file. CSV encodings
@@ -909,6 +924,7 @@ fn _fazhi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<arrow::ArrowStream>()?;
     m.add_function(wrap_pyfunction!(parse_value, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(datasets::write_datasets, m)?)?;
     m.add_class::<extract::PyExtraction>()?;
     m.add_function(wrap_pyfunction!(extract::extract, m)?)?;
     m.add_function(wrap_pyfunction!(extract::extract_text, m)?)?;

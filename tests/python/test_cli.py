@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
+import fazhi
 import polars as pl
+import pytest
 
 
 def _fazhi(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -86,7 +89,7 @@ def test_score_with_nothing_ranked_exits_1(tmp_path: Path) -> None:
 
 def test_extract_writes_a_panel(root: Path, tmp_path: Path) -> None:
     out = tmp_path / "panel.csv"
-    report = root / "tests" / "data" / "reports" / "sikeshu_2023.txt"
+    report = root / "datasets" / "seed" / "sikeshu_2023.txt"
     run = _fazhi("extract", str(report), "--unit", "四棵树镇", "--year", "2023", "-o", str(out), "--quiet")
     assert run.returncode == 0, run.stderr
     frame = pl.read_csv(out)
@@ -123,7 +126,7 @@ def test_unwritable_out_is_a_usage_error_before_any_work(root: Path, tmp_path: P
         _one_line_without_traceback(run.stderr)
         assert "--out" in run.stderr and str(out) in run.stderr
         assert "composite scores" not in run.stdout
-    report = root / "tests" / "data" / "reports" / "sikeshu_2023.txt"
+    report = root / "datasets" / "seed" / "sikeshu_2023.txt"
     run = _fazhi("extract", str(report), "-o", str(blocker / "x.csv"))
     assert run.returncode == 2 and "-o" in run.stderr
     _one_line_without_traceback(run.stderr)
@@ -139,8 +142,8 @@ def test_unknown_option_values_are_usage_errors(root: Path, tmp_path: Path) -> N
     _one_line_without_traceback(missing.stderr)
 
 
-def test_input_fazhi_refuses_exits_3_with_its_message(data: Path) -> None:
-    run = _fazhi("validate", str(data / "bad_rows.csv"), "--strict")
+def test_input_fazhi_refuses_exits_3_with_its_message(root: Path) -> None:
+    run = _fazhi("validate", str(root / "datasets" / "demo" / "bad_rows.csv"), "--strict")
     assert run.returncode == 3, run.stderr
     _one_line_without_traceback(run.stderr)
     assert "\nfazhi: ValidationError: validation error at" in "\n" + run.stderr and "row 3" in run.stderr
@@ -232,3 +235,88 @@ def test_validate_lists_skipped_rows_and_rejections_by_column(tmp_path: Path) ->
     assert out.returncode == 0, out.stderr
     assert "rows read past" in out.stdout and "total" in out.stdout and "footnote" in out.stdout
     assert "rejections by column" in out.stdout and "法治宣传资料发放数" in out.stdout
+
+
+def _readme_shell_lines(root: Path) -> list[str]:
+    """The ``fazhi …`` lines of the README's shell example (the block after "From the shell")."""
+    text = (root / "README.md").read_text(encoding="utf-8")
+    start = text.index("```bash\n", text.index("From the shell")) + len("```bash\n")
+    block = text[start : text.index("```", start)]
+    lines = [line.split("  #")[0].strip() for line in block.splitlines()]
+    return [line for line in lines if line]
+
+
+def test_readme_shell_examples_run_as_written_from_an_empty_folder(root: Path, tmp_path: Path) -> None:
+    lines = _readme_shell_lines(root)
+    assert len(lines) >= 4 and all(line.startswith("fazhi ") for line in lines), lines
+    for line in lines:
+        run = _fazhi(*shlex.split(line)[1:], cwd=tmp_path)
+        assert run.returncode == 0, f"{line}\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}"
+    assert (tmp_path / "out" / "scorecard.xlsx").is_file() and (tmp_path / "out" / "scorecard.html").is_file()
+    assert pl.read_csv(tmp_path / "out" / "rejected.csv").height > 0
+    assert pl.read_csv(tmp_path / "out" / "unmatched.csv").height > 0
+    assert pl.read_csv(tmp_path / "out" / "panel.csv").height == 26
+
+
+def test_datasets_command_writes_the_bundle_and_keeps_edits(root: Path, tmp_path: Path) -> None:
+    first = _fazhi("datasets", str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    for name in ["catalogue.toml", "seed/sikeshu_2023.txt", "demo/panel.csv", "demo/bad_rows.csv"]:
+        assert (tmp_path / "datasets" / name).read_bytes() == (root / "datasets" / name).read_bytes()
+    assert "created" in first.stdout
+    again = _fazhi("datasets", str(tmp_path))
+    assert again.returncode == 0 and "created" not in again.stdout and "unchanged" in again.stdout
+    edited = tmp_path / "datasets" / "catalogue.toml"
+    edited.write_text("# my edits\n", encoding="utf-8")
+    refused = _fazhi("datasets", str(tmp_path))
+    assert refused.returncode == 2 and "catalogue.toml" in refused.stderr and "--force" in refused.stderr
+    assert edited.read_text(encoding="utf-8") == "# my edits\n"
+    forced = _fazhi("datasets", str(tmp_path), "--force")
+    assert forced.returncode == 0 and "replaced" in forced.stdout
+
+
+def test_extract_counts_and_writes_the_numbers_it_did_not_map(root: Path, tmp_path: Path) -> None:
+    report = root / "datasets" / "seed" / "sikeshu_2023.txt"
+    out = tmp_path / "unmatched.csv"
+    run = _fazhi("extract", str(report), "-o", str(tmp_path / "p.csv"), "--unmatched", str(out), "--quiet")
+    assert run.returncode == 0, run.stderr
+    table = pl.read_csv(out)
+    assert table.height > 0 and {"text", "reason", "context"} <= set(table.columns)
+    line = next(x for x in run.stderr.splitlines() if "numbers seen but not mapped" in x)
+    assert f"{table.height} numbers seen but not mapped" in line
+    assert f"{table.height} unmapped numbers written to {out}" in run.stderr
+    hint = _fazhi("extract", str(report), "-o", str(tmp_path / "q.csv"), "--quiet")
+    assert "--unmatched FILE" in hint.stderr
+
+
+def test_units_and_targets_sheets_on_the_command_line(root: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    demo = root / "datasets" / "demo"
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["SYNTHETIC workbook for the test"])
+    for name, path in [("乡镇", demo / "units.csv"), ("目标", demo / "targets.csv")]:
+        sheet = book.create_sheet(name)
+        frame = pl.read_csv(path, infer_schema_length=0)
+        sheet.append(frame.columns)
+        for row in frame.iter_rows():
+            sheet.append(list(row))
+    xlsx = tmp_path / "county.xlsx"
+    book.save(xlsx)
+    run = _fazhi(
+        "score", str(demo / "panel.csv"), "--units", str(xlsx), "--units-sheet", "乡镇",
+        "--targets", str(xlsx), "--targets-sheet", "目标", "--out", str(tmp_path / "out"), "--quiet",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "no_denominator" not in run.stdout
+    lonely = _fazhi("validate", str(demo / "panel.csv"), "--units-sheet", "乡镇")
+    assert lonely.returncode == 2 and "--units-sheet needs --units" in lonely.stderr
+
+
+def test_rejection_messages_are_wrapped_not_cut(root: Path) -> None:
+    run = _fazhi("validate", str(root / "datasets" / "demo" / "bad_rows.csv"))
+    assert run.returncode == 0, run.stderr
+    assert "…" not in run.stdout.split("rejected rows", 1)[1]
+    panel = fazhi.Panel.read(root / "datasets" / "demo" / "bad_rows.csv")
+    longest = max(panel.rejected["message"].to_list(), key=len)
+    assert " ".join(longest.split()) in " ".join(run.stdout.split())

@@ -42,7 +42,7 @@ def test_scores_html_shows_latest_ranking_from_the_top() -> None:
 
 
 def test_extraction_html_has_values_and_quotes(root: Path) -> None:
-    x = fazhi.extract(root / "tests" / "data" / "reports" / "sikeshu_2023.txt", progress=False)
+    x = fazhi.extract(root / "datasets" / "seed" / "sikeshu_2023.txt", progress=False)
     text = _display.extraction_html(x)
     assert "unit <b>四棵树镇</b>" in text and "values <b>26</b>" in text and "numbers not mapped" in text
     assert len(_body_rows(text)) == _display.ROWS

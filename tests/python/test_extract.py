@@ -9,7 +9,7 @@ import polars as pl
 
 
 def test_seed_report_extracts_every_quantity(root: Path) -> None:
-    report = root / "tests" / "data" / "reports" / "sikeshu_2023.txt"
+    report = root / "datasets" / "seed" / "sikeshu_2023.txt"
     x = fazhi.extract(report)
     assert (x.unit, x.year) == ("四棵树镇", 2023)
     expected = pl.read_csv(root / "datasets" / "seed" / "sikeshu_2023.csv")

@@ -153,8 +153,8 @@ def test_seed_loads_with_zero_rejections(root: Path) -> None:
     assert f["source"].null_count() == 0
 
 
-def test_bad_rows_report(data: Path) -> None:
-    panel = fazhi.Panel.read(data / "bad_rows.csv", units=data / "units.csv")
+def test_bad_rows_report(root: Path, data: Path) -> None:
+    panel = fazhi.Panel.read(root / "datasets" / "demo" / "bad_rows.csv", units=data / "units.csv")
     rej = panel.rejected
     assert rej.columns == ["file", "row", "column", "unit", "year", "indicator", "text", "reason", "message"]
     assert len(panel) + rej.height == panel.input_rows == 17
@@ -180,9 +180,9 @@ def test_bad_rows_report(data: Path) -> None:
     assert rej.filter(pl.col("row") == 8)["text"].item() == "很多"
 
 
-def test_strict_mode_raises_with_location(data: Path) -> None:
+def test_strict_mode_raises_with_location(root: Path) -> None:
     with pytest.raises(fazhi.ValidationError, match=r"bad_rows\.csv, row 3"):
-        fazhi.Panel.read(data / "bad_rows.csv", strict=True)
+        fazhi.Panel.read(root / "datasets" / "demo" / "bad_rows.csv", strict=True)
 
 
 def test_gbk_and_bom_files(data: Path) -> None:
@@ -254,7 +254,7 @@ def test_row_order_is_irrelevant(rnd: random.Random) -> None:
 
 
 def test_repr_and_html(root: Path) -> None:
-    panel = fazhi.Panel.read(root / "tests" / "data" / "bad_rows.csv")
+    panel = fazhi.Panel.read(root / "datasets" / "demo" / "bad_rows.csv")
     text = repr(panel)
     assert "rejected" in text and "catalogue 2025.1" in text
     html = panel._repr_html_()
@@ -359,7 +359,7 @@ def test_validate_command_exit_codes(root: Path, data: Path, tmp_path: Path) -> 
             "-m",
             "fazhi",
             "validate",
-            str(data / "bad_rows.csv"),
+            str(root / "datasets" / "demo" / "bad_rows.csv"),
             "--fail-on-reject",
             "--rejected-csv",
             str(report),
@@ -414,3 +414,57 @@ def test_aliases_without_editing_toml(tmp_path):
     assert fazhi.Panel(frame, catalogue=fazhi.Catalogue.default().with_aliases(table)).frame.height == 1
     with pytest.raises(fazhi.FazhiError):
         fazhi.Catalogue.default().with_aliases({"x": "NO_SUCH_CODE"})
+
+
+def test_concat_merges_files_and_reports_keys_two_files_hold(tmp_path: Path) -> None:
+    a = tmp_path / "2023.csv"
+    a.write_text(
+        "乡镇,年份,发放法治宣传资料份数\n合成甲镇,2023,1060多\n合成乙乡,2023,500\n", encoding="utf-8"
+    )
+    b = tmp_path / "2024.csv"
+    b.write_text(
+        "乡镇,年份,发放法治宣传资料份数\n合成甲镇,2024,1200\n合成甲镇,2023,1060多\n合成乙乡,2023,520\n合成乙乡,20x4,3\n",
+        encoding="utf-8",
+    )
+    pa, pb = fazhi.Panel.read(a), fazhi.Panel.read(b)
+    merged = fazhi.Panel.concat([pa, pb])
+    assert merged.input_rows == pa.input_rows + pb.input_rows
+    assert merged.input_rows == len(merged) + merged.rejected.height + merged.summary()["skipped"]
+    assert merged.frame.select("unit", "year").rows() == [("合成甲镇", 2023), ("合成甲镇", 2024)]
+    kept = merged.frame.row(0, named=True)
+    assert (kept["lo"], kept["qualifier"], kept["file"]) == (1060.0, "at_least", str(a))
+    dups = merged.rejected.filter(pl.col("reason") == "duplicate")
+    assert dups.height == 3
+    assert dups.filter(pl.col("message").str.contains("conflicting"))["file"].sort().to_list() == [
+        str(a),
+        str(b),
+    ]
+    assert merged.rejected.filter(pl.col("reason") != "duplicate").height == 1  # 20x4 from b
+    assert merged.changes().height >= 1
+    with pytest.raises(fazhi.ArgumentError, match=r"panels must be a list of fazhi\.Panel"):
+        fazhi.Panel.concat([pa, "b.csv"])  # type: ignore[list-item]
+    with pytest.raises(fazhi.FazhiError, match="same units="):
+        fazhi.Panel.concat(
+            [
+                pa,
+                fazhi.Panel.read(
+                    a,
+                    units=pl.DataFrame({"code": ["合成甲镇", "合成乙乡"], "name": ["合成甲镇", "合成乙乡"]}),
+                ),
+            ]
+        )
+
+
+def test_datasets_dir_outside_a_checkout_writes_the_bundle(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # As in an installed wheel: no datasets/ folder above the package.
+    monkeypatch.setattr(fazhi, "__file__", str(tmp_path / "site" / "fazhi" / "__init__.py"))
+    monkeypatch.setenv("FAZHI_DATA", str(tmp_path / "data"))
+    folder = fazhi.datasets_dir()
+    assert folder == tmp_path / "data" / "datasets"
+    assert fazhi.Panel.read(folder / "demo" / "panel.csv").rejected.height == 0
+    assert (folder / "seed" / "sikeshu_2023.txt").is_file()
+    monkeypatch.delenv("FAZHI_DATA")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cached = fazhi.datasets_dir()
+    assert cached == tmp_path / "cache" / "fazhi" / f"datasets-{fazhi.__version__}" / "datasets"
+    assert (cached / "catalogue.toml").read_bytes() == (folder / "catalogue.toml").read_bytes()

@@ -23,6 +23,8 @@
 //! assert_eq!(panel.input_rows(), panel.len() + panel.rejections().len());
 //! ```
 
+mod concat;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
