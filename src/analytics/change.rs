@@ -51,6 +51,7 @@ impl Default for ChangeOptions {
 pub const CHANGE_COLUMNS: &[&str] = &[
     "unit",
     "indicator",
+    "name_zh",
     "year",
     "prev_year",
     "value",
@@ -177,6 +178,11 @@ impl Columns {
 /// unit and indicator, within `max_gap` years. One row per observation (after the filter), in the
 /// panel's order; see [`CHANGE_COLUMNS`] and `docs/methodology.md` §3.
 pub fn changes(panel: &Panel, options: &ChangeOptions) -> Result<DataFrame> {
+    super::with_indicator_names(changes_frame(panel, options)?, panel.catalogue())
+}
+
+/// The frame of [`changes`] before the indicator names are added.
+fn changes_frame(panel: &Panel, options: &ChangeOptions) -> Result<DataFrame> {
     if options.max_gap < 1 {
         return Err(Error::InvalidArgument(format!("max_gap must be at least 1 year, got {}", options.max_gap)));
     }

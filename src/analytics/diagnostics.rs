@@ -44,7 +44,7 @@ impl Default for DiagnosticOptions {
 }
 
 /// The columns of [`diagnostics`].
-pub const DIAGNOSTIC_COLUMNS: &[&str] = &["unit", "year", "indicator", "check", "severity", "value", "expected", "message"];
+pub const DIAGNOSTIC_COLUMNS: &[&str] = &["unit", "year", "indicator", "name_zh", "check", "severity", "value", "expected", "message"];
 
 struct Flag {
     unit: String,
@@ -59,6 +59,11 @@ struct Flag {
 
 /// Flags of every check in `docs/methodology.md` §9, sorted by unit, year, indicator, check.
 pub fn diagnostics(panel: &Panel, options: &DiagnosticOptions) -> Result<DataFrame> {
+    super::with_indicator_names(diagnostics_frame(panel, options)?, panel.catalogue())
+}
+
+/// The frame of [`diagnostics`] before the indicator names are added.
+fn diagnostics_frame(panel: &Panel, options: &DiagnosticOptions) -> Result<DataFrame> {
     if !(options.jump_factor.is_finite() && options.jump_factor > 1.0) {
         return Err(Error::InvalidArgument(format!("jump_factor must be a number above 1, got {}", options.jump_factor)));
     }

@@ -80,6 +80,7 @@ pub struct GapOptions {
 pub const GAP_COLUMNS: &[&str] = &[
     "unit",
     "indicator",
+    "name_zh",
     "year",
     "scope",
     "comparator",
@@ -301,6 +302,11 @@ fn effective_target_indices_with(panel: &Panel, targets: &Targets, dense: Option
 /// Compares every observation that has a target with it. Targets with no observation are
 /// `no_data` rows, never dropped; see [`GAP_COLUMNS`] and `docs/methodology.md` §4.
 pub fn gaps(panel: &Panel, targets: &Targets, options: &GapOptions) -> Result<DataFrame> {
+    super::with_indicator_names(gaps_frame(panel, targets, options)?, panel.catalogue())
+}
+
+/// The frame of [`gaps`] before the indicator names are added.
+fn gaps_frame(panel: &Panel, targets: &Targets, options: &GapOptions) -> Result<DataFrame> {
     if let Some(c) = options.cap
         && !(c.is_finite() && c > 0.0)
     {

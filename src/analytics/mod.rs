@@ -27,6 +27,33 @@ use crate::error::{Error, Location, Result};
 use crate::model::{Catalogue, Indicator, Measure, Target, Units};
 use crate::panel::Panel;
 
+/// `frame` with `name_zh`, each row's indicator name in the catalogue (发放法治宣传资料份数 beside
+/// PUB_MATERIALS), right after its `indicator` column; null where the row names no indicator.
+/// Rows come grouped by indicator or unit, so a run of one code is looked up once.
+pub(crate) fn with_indicator_names(mut frame: DataFrame, catalogue: &Catalogue) -> Result<DataFrame> {
+    let codes = frame.column("indicator")?.str()?;
+    let mut last: Option<(&str, IdxSize)> = None;
+    let index: IdxCa = codes
+        .iter()
+        .map(|code| {
+            let code = code?;
+            if let Some((seen, at)) = last
+                && seen == code
+            {
+                return Some(at);
+            }
+            let at = catalogue.resolve(code)? as IdxSize;
+            last = Some((code, at));
+            Some(at)
+        })
+        .collect();
+    let names = StringChunked::from_iter_values("name_zh".into(), catalogue.indicators.iter().map(|i| i.name_zh.as_str()));
+    let column = names.take(&index)?.with_name("name_zh".into()).into_column();
+    let at = frame.get_column_index("indicator").map_or(frame.width(), |i| i + 1);
+    frame.insert_column(at, column)?;
+    Ok(frame)
+}
+
 /// Row-aligned views of a panel's numeric columns.
 pub(crate) struct PanelView<'a> {
     pub unit: &'a [u32],

@@ -122,6 +122,7 @@ impl ProgressOptions {
 pub const PROGRESS_COLUMNS: &[&str] = &[
     "unit",
     "indicator",
+    "name_zh",
     "baseline_year",
     "baseline_value",
     "latest_year",
@@ -189,6 +190,11 @@ fn aim(t: &Target, xb: f64) -> f64 {
 /// Classifies progress of every (unit, indicator) with a target towards it; without targets,
 /// classifies each series' annual growth. See [`PROGRESS_COLUMNS`] and `docs/methodology.md` §5.
 pub fn progress(panel: &Panel, targets: Option<&Targets>, options: &ProgressOptions) -> Result<DataFrame> {
+    super::with_indicator_names(progress_frame(panel, targets, options)?, panel.catalogue())
+}
+
+/// The frame of [`progress`] before the indicator names are added.
+fn progress_frame(panel: &Panel, targets: Option<&Targets>, options: &ProgressOptions) -> Result<DataFrame> {
     options.check()?;
     let view = PanelView::new(panel)?;
     let catalogue = panel.catalogue();

@@ -142,3 +142,14 @@ def test_bad_arguments_raise_typed_errors() -> None:
         )
     with pytest.raises(fazhi.ArgumentError, match="thresholds"):
         p.progress(thresholds={"nope": [1, 2, 3]})
+
+
+def test_analytics_frames_carry_the_indicator_names(root: Path) -> None:
+    data = root / "datasets" / "demo"
+    demo = fazhi.Panel.read(data / "panel.csv", units=data / "units.csv")
+    targets = fazhi.Targets.read(data / "targets.csv")
+    names = dict(fazhi.Catalogue.default().frame.select("code", "name_zh").iter_rows())
+    for frame in [demo.changes(), demo.gaps(targets), demo.progress(targets), demo.diagnostics()]:
+        assert frame.columns.index("name_zh") == frame.columns.index("indicator") + 1
+        rows = frame.filter(pl.col("indicator").is_not_null()).select("indicator", "name_zh").unique()
+        assert rows.height > 0 and all(names[code] == name for code, name in rows.iter_rows())
