@@ -361,8 +361,8 @@ def _print_unmatched(source: Path, unmatched: pl.DataFrame) -> None:
     why = ", ".join(f"{r} {n}" for r, n in reasons.iter_rows())
     print(
         f"{source}: {unmatched.height} numbers seen but not mapped: "
-        f"{unmatched.height - figures.height} dates, years, document numbers and the like; "
-        f"{figures.height} others" + (f" ({why})" if why else ""),
+        f"{unmatched.height - figures.height} are dates, years, document numbers and the like, "
+        f"{figures.height} may be figures" + (f" ({why})" if why else ""),
         file=sys.stderr,
     )
 
