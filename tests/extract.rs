@@ -499,6 +499,27 @@ fn precision_guards() {
 }
 
 #[test]
+fn spaced_figures_and_a_followed_plan() {
+    // Figures set off by spaces on both sides read their measure word across the space.
+    let x = extract("合成庚镇全年办理法律援助案件 37 件，提供法律咨询 240 余人次。");
+    assert_eq!(
+        pairs(&x),
+        BTreeSet::from([
+            ("DISP_LEGAL_AID_CASES".to_string(), "37 件".to_string()),
+            ("PUB_CONSULTATIONS".to_string(), "240 余人次".to_string()),
+        ])
+    );
+    // A table row's next number before a word starting with a measure word stays no value.
+    let x = extract("序号　指标　数值　1　人民调解组织（个）　23");
+    assert!(!x.values.iter().any(|v| v.value.starts_with('1')), "{:#?}", x.values);
+    // 按照…计划 names the plan a done thing followed; 计划 alone still makes a plan.
+    let x = extract("合成庚镇按照学法计划开展领导班子集体学法12次。");
+    assert_eq!(pairs(&x), BTreeSet::from([("LEAD_STUDY_SESSIONS".to_string(), "12次".to_string())]));
+    let x = extract("合成庚镇计划开展领导班子集体学法12次。");
+    assert!(x.values.is_empty(), "{:#?}", x.values);
+}
+
+#[test]
 fn options_fill_in_what_the_title_leaves_out_and_replace_it_only_when_forced() {
     let x = extract("累计发放法治宣传资料100份。");
     assert_eq!((x.unit.as_deref(), x.year), (None, None));
