@@ -523,7 +523,10 @@ fn presence_values(doc: &Doc, engine: &Engine<'_>, plan_start: Option<usize>, ma
             let se = se.min(limit);
             for p in &rule.present {
                 if let Some((ms, me)) = first_match(doc, p, ss, se) {
-                    let excluded = rule.exclude.iter().any(|x| rmatch(doc, x, ss, se).is_some());
+                    // An exclude word counts in the clauses of the match only: 续聘律师担任镇级法律顾问，
+                    // 各村社也都聘请了律师 names the town's adviser and then the villages'.
+                    let (xs, xe) = (doc.clause(ms).0, doc.clause(me.saturating_sub(1).max(ms)).1);
+                    let excluded = rule.exclude.iter().any(|x| rmatch(doc, x, xs, xe).is_some());
                     let required = rule.require.is_empty() || rule.require.iter().any(|x| rmatch(doc, x, ss, se).is_some());
                     if !excluded && required {
                         found = Some((ms, me, ss, se));
