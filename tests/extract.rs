@@ -499,6 +499,45 @@ fn precision_guards() {
 }
 
 #[test]
+fn spaced_figures_and_a_followed_plan() {
+    // Figures set off by spaces on both sides read their measure word across the space.
+    let x = extract("合成庚镇全年办理法律援助案件 37 件，提供法律咨询 240 余人次。");
+    assert_eq!(
+        pairs(&x),
+        BTreeSet::from([
+            ("DISP_LEGAL_AID_CASES".to_string(), "37 件".to_string()),
+            ("PUB_CONSULTATIONS".to_string(), "240 余人次".to_string()),
+        ])
+    );
+    // A table row's next number before a word starting with a measure word stays no value.
+    let x = extract("序号　指标　数值　1　人民调解组织（个）　23");
+    assert!(!x.values.iter().any(|v| v.value.starts_with('1')), "{:#?}", x.values);
+    // 按照…计划 names the plan a done thing followed; 计划 alone still makes a plan.
+    let x = extract("合成庚镇按照学法计划开展领导班子集体学法12次。");
+    assert_eq!(pairs(&x), BTreeSet::from([("LEAD_STUDY_SESSIONS".to_string(), "12次".to_string())]));
+    let x = extract("合成庚镇计划开展领导班子集体学法12次。");
+    assert!(x.values.is_empty(), "{:#?}", x.values);
+}
+
+#[test]
+fn adviser_clause_meeting_study_and_lectures_for_officials() {
+    // The town's adviser, then the villages' in the next clause: the town's is the value.
+    let x = extract("合成辛镇续聘专业律师担任镇级法律顾问，全镇9个村社也都聘请律师担任法律顾问。");
+    assert_eq!(value(&x, "DUTY_LEGAL_ADVISER").text, "续聘专业律师担任镇级法律顾问");
+    let x = extract("全镇9个村社都聘请律师担任法律顾问。");
+    assert!(!codes(&x).contains(&"DUTY_LEGAL_ADVISER"), "{:#?}", x.values);
+    // Meeting-based law study named by the street's meetings.
+    let x = extract("合成壬街道全年开展党工委会学法11次，行政办公会集中学习法律法规6次。");
+    assert!(pairs(&x).contains(&("LEAD_PRE_MEETING_STUDY".to_string(), "11次".to_string())), "{:#?}", x.values);
+    // 领导干部 as the body of a law study.
+    let x = extract("合成壬街道领导干部参与宪法专题学习9次。");
+    assert_eq!(pairs(&x), BTreeSet::from([("LEAD_STUDY_SESSIONS".to_string(), "9次".to_string())]));
+    // A lecture for officials is no public lecture.
+    let x = extract("举办法治专题讲座2期，提升国家工作人员法治素养。");
+    assert!(!codes(&x).contains(&"PUB_LECTURES"), "{:#?}", x.values);
+}
+
+#[test]
 fn options_fill_in_what_the_title_leaves_out_and_replace_it_only_when_forced() {
     let x = extract("累计发放法治宣传资料100份。");
     assert_eq!((x.unit.as_deref(), x.year), (None, None));

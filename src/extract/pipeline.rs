@@ -431,7 +431,7 @@ fn context_reason(doc: &Doc, cand: &Candidate, plan_start: Option<usize>, year: 
     if ["已计入", "已含", "已统计在", "含在"].iter().any(|w| doc.has(cand.end, tail_end, w)) {
         return Some(SkipReason::Duplicate);
     }
-    if PLAN_WORDS.iter().any(in_clause) {
+    if PLAN_WORDS.iter().any(|w| plan_word_in(doc, cs, ce, w)) {
         return Some(SkipReason::Planned);
     }
     // A strong plan word earlier in the sentence governs the clauses after it (力争…，…突破160名).
@@ -472,6 +472,22 @@ fn context_reason(doc: &Doc, cand: &Candidate, plan_start: Option<usize>, year: 
     None
 }
 
+/// True when the plan word `w` stands in `[cs, ce)` as a plan. 计划 after 按照/根据/按… names the
+/// plan a done thing followed (按照学法计划集体学法23次, 根据年度工作计划开展…N次): that is not a plan.
+fn plan_word_in(doc: &Doc, cs: usize, ce: usize, w: &str) -> bool {
+    if w != "计划" {
+        return doc.has(cs, ce, w);
+    }
+    let n = w.chars().count();
+    (cs..ce.saturating_sub(n - 1)).filter(|&k| doc.starts_with(k, w)).any(|k| {
+        let lo = k.saturating_sub(8).max(cs);
+        !(FOLLOWED_PLAN.iter().any(|f| doc.has(lo, k, f)) || (k > cs && doc.norm[k - 1] == '按'))
+    })
+}
+
+/// Verbs before 计划 that say a plan was followed, not made.
+const FOLLOWED_PLAN: &[&str] = &["按照", "根据", "依据", "对照"];
+
 /// Words that make the number after them a rule of frequency.
 const SCHEDULE_WORDS: &[&str] =
     &["每季度", "每月", "每周", "每年", "每半年", "每学期", "每两月", "每两个月", "每天", "每日", "每星期", "每旬"];
@@ -507,7 +523,10 @@ fn presence_values(doc: &Doc, engine: &Engine<'_>, plan_start: Option<usize>, ma
             let se = se.min(limit);
             for p in &rule.present {
                 if let Some((ms, me)) = first_match(doc, p, ss, se) {
-                    let excluded = rule.exclude.iter().any(|x| rmatch(doc, x, ss, se).is_some());
+                    // An exclude word counts in the clauses of the match only: 续聘律师担任镇级法律顾问，
+                    // 各村社也都聘请了律师 names the town's adviser and then the villages'.
+                    let (xs, xe) = (doc.clause(ms).0, doc.clause(me.saturating_sub(1).max(ms)).1);
+                    let excluded = rule.exclude.iter().any(|x| rmatch(doc, x, xs, xe).is_some());
                     let required = rule.require.is_empty() || rule.require.iter().any(|x| rmatch(doc, x, ss, se).is_some());
                     if !excluded && required {
                         found = Some((ms, me, ss, se));

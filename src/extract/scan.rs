@@ -466,6 +466,27 @@ fn scan_number(doc: &Doc, i: usize, chinese: bool, slogans: &[(usize, usize)]) -
     let mut measure: Option<&'static str> = None;
     let mut ranged_to: Option<usize> = None;
     let mut qualified = start < i;
+    // Some sites set every figure off by spaces (召开专题会议 5 次, 办理 1.3 万件, 240 余人次):
+    // a number with a space on both sides reads its tail across one or two spaces.
+    if !chinese && matches!(prev, Some(' ' | '\u{a0}')) {
+        let mut k = j;
+        while k < n && k < j + 2 && matches!(doc.norm[k], ' ' | '\u{a0}') {
+            k += 1;
+        }
+        // The measure word must end the figure (5 次，): in a table row the next row's number
+        // may stand before a word that merely starts with one (6　人民调解组织).
+        let tail_at = |k: usize| {
+            k < n
+                && (doc.norm[k] == '%'
+                    || measure_at(doc, k).is_some_and(|w| {
+                        let e = k + w.chars().count();
+                        e >= n || !is_cjk(doc.norm[e])
+                    }))
+        };
+        if k > j && (tail_at(k) || (k + 1 < n && matches!(doc.norm[k], '万' | '千' | '亿' | '余' | '多') && tail_at(k + 1))) {
+            j = k;
+        }
+    }
     if !chinese
         && j < n
         && matches!(doc.norm[j], '万' | '千' | '亿')
