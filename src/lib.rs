@@ -23,6 +23,10 @@
 //! assert_eq!(summary.years, vec![2023]);
 //! ```
 
+// The one writer shared by parallel tasks (`scoring::engine::disjoint`) and the Arrow C stream
+// (`python::arrow`) are the only unsafe code, each allowed where its module is declared.
+#![deny(unsafe_code)]
+
 pub mod analytics;
 pub mod error;
 pub mod extract;
@@ -32,6 +36,7 @@ pub mod normalize;
 pub mod panel;
 pub mod report;
 pub mod scoring;
+mod stats;
 pub mod uncertainty;
 
 #[cfg(feature = "python")]
