@@ -37,27 +37,23 @@ unsafe impl Cell for f64 {
     }
 }
 
-// SAFETY: AtomicU16 has the size, alignment and bit validity of u16.
-unsafe impl Cell for u16 {
-    type Atomic = AtomicU16;
-    fn load(cell: &AtomicU16) -> u16 {
-        cell.load(Ordering::Relaxed)
-    }
-    fn store(cell: &AtomicU16, x: u16) {
-        cell.store(x, Ordering::Relaxed);
-    }
+/// [`Cell`] for an unsigned integer and its atomic.
+macro_rules! integer_cell {
+    ($($int:ty => $atomic:ty),*) => {$(
+        // SAFETY: an atomic integer has the size, alignment and bit validity of its integer.
+        unsafe impl Cell for $int {
+            type Atomic = $atomic;
+            fn load(cell: &$atomic) -> $int {
+                cell.load(Ordering::Relaxed)
+            }
+            fn store(cell: &$atomic, x: $int) {
+                cell.store(x, Ordering::Relaxed);
+            }
+        }
+    )*};
 }
 
-// SAFETY: AtomicU8 has the size, alignment and bit validity of u8.
-unsafe impl Cell for u8 {
-    type Atomic = AtomicU8;
-    fn load(cell: &AtomicU8) -> u8 {
-        cell.load(Ordering::Relaxed)
-    }
-    fn store(cell: &AtomicU8, x: u8) {
-        cell.store(x, Ordering::Relaxed);
-    }
-}
+integer_cell!(u8 => AtomicU8, u16 => AtomicU16);
 
 /// The cells of a vector, shared by parallel tasks that each write their own. It borrows the
 /// vector mutably, so nothing else reads or writes it meanwhile.
