@@ -69,7 +69,7 @@ fn synthetic_frame_sized(units: usize, catalogue: &Catalogue, years: i32, indica
                 unit.push(code.clone());
                 year.push(2015 + YEARS - years + y);
                 indicator.push(ind.code.clone());
-                value.push(if ind.measure == fazhi::model::Measure::Count && x >= 10.0 && h % 6 == 0 {
+                value.push(if ind.measure == fazhi::model::Measure::Count && x >= 10.0 && h.is_multiple_of(6) {
                     format!("{x}余")
                 } else {
                     format!("{x}")
