@@ -288,10 +288,15 @@ pub(crate) fn accumulate(
 
 /// Where [`combine`] writes, each `len` rows (`dim_*` are `d · len + i`).
 pub(crate) struct Combined<'a> {
+    /// Dimension scores (NaN below coverage).
     pub(crate) dim_score: &'a mut [f64],
+    /// Dimension coverage: present over informative indicator weight.
     pub(crate) dim_cov: &'a mut [f64],
+    /// Weight of the dimensions with a score, per row.
     pub(crate) present: &'a mut [f64],
+    /// Composite scores (NaN below coverage).
     pub(crate) score: &'a mut [f64],
+    /// Composite coverage, per row.
     pub(crate) cov: &'a mut [f64],
 }
 
