@@ -69,7 +69,7 @@ fn synthetic_frame_sized(units: usize, catalogue: &Catalogue, years: i32, indica
                 unit.push(code.clone());
                 year.push(2015 + YEARS - years + y);
                 indicator.push(ind.code.clone());
-                value.push(if ind.measure == fazhi::model::Measure::Count && x >= 10.0 && h % 6 == 0 {
+                value.push(if ind.measure == fazhi::model::Measure::Count && x >= 10.0 && h.is_multiple_of(6) {
                     format!("{x}余")
                 } else {
                     format!("{x}")
@@ -87,7 +87,15 @@ fn synthetic_targets(catalogue: &Catalogue) -> Targets {
         "indicator" => inds.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(),
         "year" => vec![2015 + YEARS - 1; inds.len()],
         "comparator" => inds.iter().map(|i| if i.polarity == fazhi::model::Polarity::Higher { "at_least" } else { "at_most" }).collect::<Vec<_>>(),
-        "target" => inds.iter().map(|i| if i.measure == fazhi::model::Measure::Percent { 90.0 } else { 0.5 }).collect::<Vec<_>>(),
+        "target" => inds
+            .iter()
+            .map(|i| match i.measure {
+                fazhi::model::Measure::Percent => 90.0,
+                // A yes/no target is 是 or 否; 是 whatever the polarity.
+                fazhi::model::Measure::Boolean => 1.0,
+                _ => 0.5,
+            })
+            .collect::<Vec<_>>(),
     )
     .expect("columns of equal length");
     Targets::from_frame(&frame, catalogue, "<bench>").expect("valid targets")

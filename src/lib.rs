@@ -24,6 +24,10 @@
 //! assert_eq!(summary.years, vec![2023]);
 //! ```
 
+// The one writer shared by parallel tasks (`scoring::engine::disjoint`) and the Arrow C stream
+// (`python::arrow`) are the only unsafe code, each allowed where its module is declared.
+#![deny(unsafe_code)]
+
 pub mod analytics;
 pub mod datasets;
 pub mod error;
@@ -34,6 +38,7 @@ pub mod normalize;
 pub mod panel;
 pub mod report;
 pub mod scoring;
+mod stats;
 pub mod uncertainty;
 
 #[cfg(feature = "python")]

@@ -532,19 +532,21 @@ fn scan_number(doc: &Doc, i: usize, chinese: bool, slogans: &[(usize, usize)]) -
                 continue;
             }
         }
-        if ranged_to.is_none() && measure.is_none() {
-            if let Some(end) = range_at(doc, j, chinese) {
-                ranged_to = Some(end);
-                j = end;
-                continue;
-            }
+        if ranged_to.is_none()
+            && measure.is_none()
+            && let Some(end) = range_at(doc, j, chinese)
+        {
+            ranged_to = Some(end);
+            j = end;
+            continue;
         }
-        if measure.is_none() && !percent {
-            if let Some(w) = measure_at(doc, j) {
-                measure = Some(w);
-                j += w.chars().count();
-                continue;
-            }
+        if measure.is_none()
+            && !percent
+            && let Some(w) = measure_at(doc, j)
+        {
+            measure = Some(w);
+            j += w.chars().count();
+            continue;
         }
         break;
     }

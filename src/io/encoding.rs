@@ -35,7 +35,7 @@ pub fn detect_and_decode(bytes: &[u8], file: &str) -> Result<(String, String)> {
     // every ASCII character (the high byte), at odd offsets for little-endian.
     let nuls_even = bytes.iter().step_by(2).filter(|b| **b == 0).count();
     let nuls_odd = bytes.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
-    if bytes.len() >= 2 && bytes.len() % 2 == 0 && nuls_even + nuls_odd > 0 {
+    if bytes.len() >= 2 && bytes.len().is_multiple_of(2) && nuls_even + nuls_odd > 0 {
         let encoding = if nuls_odd > nuls_even { UTF_16LE } else { UTF_16BE };
         let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
         if !had_errors {
@@ -61,12 +61,12 @@ fn utf32(bytes: &[u8], file: &str) -> Result<Option<(String, String)>> {
     } else if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
         (false, &bytes[4..], "UTF-32BE (BOM)")
     } else if bytes.len() >= 8
-        && bytes.len() % 4 == 0
+        && bytes.len().is_multiple_of(4)
         && bytes.chunks_exact(4).take(64).all(|q| q[3] == 0 && q[2] <= 0x10 && (q[0] | q[1] | q[2]) != 0)
     {
         (true, bytes, "UTF-32LE")
     } else if bytes.len() >= 8
-        && bytes.len() % 4 == 0
+        && bytes.len().is_multiple_of(4)
         && bytes.chunks_exact(4).take(64).all(|q| q[0] == 0 && q[1] <= 0x10 && (q[1] | q[2] | q[3]) != 0)
     {
         (false, bytes, "UTF-32BE")

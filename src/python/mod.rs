@@ -6,6 +6,7 @@
 //! panic into `fazhi.InternalError`, which says it is a bug in fazhi and where to report it.
 
 mod args;
+#[allow(unsafe_code)]
 mod arrow;
 mod datasets;
 mod errors;

@@ -345,7 +345,7 @@ impl Scores {
             let mut others: Vec<f64> = column[base..base + nu].iter().copied().filter(|x| !x.is_nan()).collect();
             others.sort_by(f64::total_cmp);
             let n = others.len();
-            let med = if n == 0 { f64::NAN } else { super::engine::quantile(&others, 0.5) };
+            let med = if n == 0 { f64::NAN } else { crate::stats::quantile(&others, 0.5) };
             let rk = (!own.is_nan()).then(|| 1 + others.iter().filter(|&&x| x > own).count() as u32);
             let lab = rk.and_then(|k| {
                 if n < 4 {

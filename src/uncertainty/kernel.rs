@@ -64,7 +64,7 @@ pub(super) fn composite(
 ) -> Result<Vec<f64>> {
     let layout = &base.layout;
     let sets = &base.sets;
-    let (nu, n_k, n_d, n_sets) = (layout.n_units, layout.indicators.len(), layout.dims.len(), sets.rows.len());
+    let (nu, n_k, n_d, n_sets) = (layout.n_units(), layout.n_indicators(), layout.n_dimensions(), sets.rows().len());
     let agg_dim = options.aggregate.0;
     SCRATCH.with_borrow_mut(|sc| {
         sc.col.resize(nu, 0.0);
@@ -75,9 +75,9 @@ pub(super) fn composite(
         let mut first_bad: Option<(usize, String)> = None;
         let mut next = 0;
         for (k, &w) in w_ind.iter().enumerate().take(n_k) {
-            let ind = &catalogue.indicators[layout.indicators[k] as usize];
-            let d = layout.ind_dim[k] as usize;
-            let column = &base.cells.value[k * nu..(k + 1) * nu];
+            let ind = &catalogue.indicators[layout.indicator(k)];
+            let d = layout.dimension_of(k);
+            let column = base.cells.scored_column(k, nu);
             let drawn = values.is_some() && base.intervals.get(next).is_some_and(|iv| (iv.0 as usize) < (k + 1) * nu);
             // The base column is read in place unless a draw or winsorising changes it.
             let col: &[f64] = if drawn || options.winsorise.is_some() {
@@ -89,7 +89,7 @@ pub(super) fn composite(
                     }
                 }
                 if let Some((lo_q, hi_q)) = options.winsorise {
-                    for rows in &sets.rows {
+                    for rows in sets.rows() {
                         engine::winsorise_set(&mut sc.col, rows, lo_q, hi_q, &mut sc.buf, |_| {});
                     }
                 }
@@ -107,7 +107,7 @@ pub(super) fn composite(
                 ind.polarity.sign(),
                 goalposts,
                 col,
-                &sets.rows,
+                sets.rows(),
                 &mut sc.norm,
                 &mut sc.idx,
                 |s, informative| {
@@ -122,10 +122,9 @@ pub(super) fn composite(
         }
         reset(&mut sc.total, n_d * nu, 0.0);
         for u in 0..nu {
-            let s = sets.of_row[u];
-            if s != u32::MAX {
+            if let Some(s) = sets.of(u) {
                 for d in 0..n_d {
-                    sc.total[d * nu + u] = set_total[s as usize * n_d + d];
+                    sc.total[d * nu + u] = set_total[s * n_d + d];
                 }
             }
         }
@@ -143,10 +142,10 @@ pub(super) fn composite(
         };
         let bad = engine::combine(options, w_dim, &sc.acc, &sc.dim_present, &sc.total, nu, out);
         engine::keep_lowest(&mut first_bad, bad.map(|(u, _)| u), || {
-            bad.map_or_else(String::new, |(_, d)| format!("dimension {}", catalogue.dimensions[layout.dims[d] as usize].code))
+            bad.map_or_else(String::new, |(_, d)| format!("dimension {}", catalogue.dimensions[layout.dimension(d)].code))
         });
         match first_bad {
-            Some((u, what)) => Err(engine::geometric_zero(&units[u], layout.years[0], &what)),
+            Some((u, what)) => Err(engine::geometric_zero(&units[u], layout.year_of(u), &what)),
             None => Ok(score),
         }
     })

@@ -34,7 +34,7 @@ pub use sobol::{MAX_BASE, MAX_BOOTSTRAP, SobolIndex, check_sizes as check_sensit
 use crate::analytics::PanelView;
 use crate::error::{Error, Result};
 use crate::panel::{Panel, float_column};
-use crate::scoring::engine::{self, Cells, IMPUTED, Layout, Sets};
+use crate::scoring::engine::{self, Cells, Layout, Sets};
 use crate::scoring::{Aggregate, Impute, Normalise, ScoreOptions};
 
 /// The uncertain inputs, in the order their random streams are numbered.
@@ -220,36 +220,15 @@ impl<'p> Prepared<'p> {
             let (cells, observed) = engine::cells(panel, &view, &full_layout, &opts, &mut excluded)?;
             // Slice the year out: a one-year layout, so each draw works on units × indicators only.
             let yi = full_layout
-                .years
-                .binary_search(&options.year)
-                .map_err(|_| Error::InvalidArgument(format!("year {} is not in the panel", options.year)))?;
-            let nu = full_layout.n_units;
-            let n_rows = full_layout.n_rows();
-            let n_k = full_layout.indicators.len();
-            let slice = |v: &Vec<f64>| -> Vec<f64> {
-                (0..n_k).flat_map(|k| v[k * n_rows + yi * nu..k * n_rows + (yi + 1) * nu].iter().copied()).collect()
-            };
-            let slice_u8 = |v: &Vec<u8>| -> Vec<u8> {
-                (0..n_k).flat_map(|k| v[k * n_rows + yi * nu..k * n_rows + (yi + 1) * nu].iter().copied()).collect()
-            };
-            let reported: Vec<f64> =
-                (0..n_k).flat_map(|k| (yi * nu..(yi + 1) * nu).map(move |r| (k, r))).map(|(k, r)| cells.reported(k, r, n_rows)).collect();
-            let cells = Cells {
-                raw: reported,
-                raw_cols: (0..n_k as u32).collect(),
-                value: slice(&cells.value),
-                normalised: vec![f64::NAN; n_k * nu],
-                flags: slice_u8(&cells.flags),
-                carried: if cells.carried.is_empty() { Vec::new() } else { slice_u8(&cells.carried) },
-            };
-            let observed = observed[yi * nu..(yi + 1) * nu].to_vec();
-            let layout = Layout { years: vec![options.year], selected: vec![true], ..full_layout };
+                .year_index(options.year)
+                .ok_or_else(|| Error::InvalidArgument(format!("year {} is not in the panel", options.year)))?;
+            let nu = full_layout.n_units();
+            let cells = cells.one_year(&full_layout, yi);
+            let observed = observed[full_layout.year_rows(yi)].to_vec();
+            let layout = full_layout.one_year(yi);
             let sets = engine::sets(&layout, opts.scope);
             // Interval cells of the year.
-            let mut col_of = vec![u32::MAX; catalogue.indicators.len()];
-            for (k, &ci) in layout.indicators.iter().enumerate() {
-                col_of[ci as usize] = k as u32;
-            }
+            let col_of = layout.columns(catalogue.indicators.len());
             let mut intervals = Vec::new();
             if options.intervals {
                 for r in 0..view.len() {
@@ -262,8 +241,8 @@ impl<'p> Prepared<'p> {
                         continue;
                     }
                     let c = k as usize * nu + view.unit[r] as usize;
-                    let (point, scored) = (view.value[r], cells.value[c]);
-                    if scored.is_nan() || cells.flags[c] & IMPUTED != 0 || point == 0.0 {
+                    let (point, scored) = (view.value[r], cells.scored(c));
+                    if scored.is_nan() || cells.imputed(c) || point == 0.0 {
                         continue;
                     }
                     let (lo, hi) = view.sampling_bounds(r, &catalogue.indicators[ci]);
@@ -328,8 +307,8 @@ impl<'p> Prepared<'p> {
     ) -> Result<(Vec<f64>, Vec<u32>)> {
         let base = &self.bases[b];
         let delta = self.options.weights_spread;
-        let mut w_ind = base.layout.w_ind.clone();
-        let mut w_dim = base.layout.w_dim.clone();
+        let (w_ind, w_dim) = base.layout.weights();
+        let (mut w_ind, mut w_dim) = (w_ind.to_vec(), w_dim.to_vec());
         if let Some(rng) = weights
             && delta > 0.0
         {
@@ -356,26 +335,18 @@ impl<'p> Prepared<'p> {
         values: Option<&mut Pcg64Mcg>,
         opts: &ScoreOptions,
     ) -> Result<Vec<f64>> {
-        let layout = Layout { w_ind, w_dim, ..base.layout.clone() };
-        // Only what a draw changes is copied: the values (intervals) and the flags (winsorising).
-        let mut cells = Cells {
-            raw: Vec::new(),
-            raw_cols: vec![u32::MAX; base.cells.raw_cols.len()],
-            value: base.cells.value.clone(),
-            normalised: vec![f64::NAN; base.cells.value.len()],
-            flags: base.cells.flags.clone(),
-            carried: Vec::new(),
-        };
+        let layout = base.layout.with_weights(w_ind, w_dim);
+        let mut cells = base.cells.for_draw();
         if let Some(rng) = values {
             for iv in &base.intervals {
-                cells.value[iv.0 as usize] = draw_interval(iv, rng);
+                cells.set_scored(iv.0 as usize, draw_interval(iv, rng));
             }
         }
         let mut excluded = Vec::new();
         let norm = engine::normalise(self.panel, &layout, &base.sets, &mut cells, opts, &mut excluded)?;
         let rows =
             engine::aggregate(self.panel.catalogue(), self.panel.unit_codes(), &layout, &base.sets, &norm, &cells, &base.observed, opts)?;
-        Ok(rows.score)
+        Ok(rows.into_composite())
     }
 
     /// One draw: `matrix`/`row` name its random streams; `sources` may take an input's stream
@@ -557,7 +528,7 @@ impl Uncertainty {
                         // Equal values are the same bits, so an unstable sort gives the same order.
                         ranks.sort_unstable_by(f64::total_cmp);
                         scores.sort_unstable_by(f64::total_cmp);
-                        let q = |v: &[f64], p: f64| if v.is_empty() { f64::NAN } else { engine::quantile(v, p) };
+                        let q = crate::stats::quantile;
                         // Ranks are sorted, so the count of draws with rank ≤ k is a partition point.
                         let share =
                             |k: u32| if n_ok == 0 { f64::NAN } else { ranks.partition_point(|&r| r <= f64::from(k)) as f64 / n_ok as f64 };

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{INPUTS, stream, uniform};
 use crate::error::{Error, Result};
+use crate::stats::quantile;
 
 /// Sobol indices of one input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,7 +149,7 @@ pub fn sobol_indices(
             return (f64::NAN, f64::NAN);
         }
         v.sort_by(f64::total_cmp);
-        (crate::scoring::engine::quantile(&v, 0.025), crate::scoring::engine::quantile(&v, 0.975))
+        (quantile(&v, 0.025), quantile(&v, 0.975))
     };
     Ok(varying
         .iter()
