@@ -6,7 +6,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 use rayon::slice::ParallelSliceMut;
 
-use super::{Panel, RejectReason, Rejection, distinct_years};
+use super::{Panel, RejectReason, Rejection, distinct_years, unit_blocks};
 use crate::error::{Error, Result};
 use crate::io::format_number;
 use crate::model::Qualifier;
@@ -54,6 +54,7 @@ impl Panel {
         let mut rejected: Vec<Rejection> = panels.iter().flat_map(|p| p.rejected.iter().cloned()).collect();
         rejected.extend(duplicates);
         let units = first.units.clone();
+        let unit_idx: Vec<u32> = kept.iter().map(|r| r.unit).collect();
         Ok(Panel {
             catalogue: Arc::clone(&first.catalogue),
             unit_entries: Arc::new(
@@ -65,16 +66,8 @@ impl Panel {
             skipped: panels.iter().flat_map(|p| p.skipped.iter().cloned()).collect(),
             filled: panels.iter().map(|p| p.filled).sum(),
             input_rows: panels.iter().map(|p| p.input_rows).sum(),
-            unit_idx: Arc::new(kept.iter().map(|r| r.unit).collect()),
-            unit_blocks: Arc::new(
-                kept.chunk_by(|a, b| a.unit == b.unit)
-                    .scan(0, |start, rows| {
-                        let block = (*start, *start + rows.len());
-                        *start = block.1;
-                        Some(block)
-                    })
-                    .collect(),
-            ),
+            unit_blocks: Arc::new(unit_blocks(&unit_idx)),
+            unit_idx: Arc::new(unit_idx),
             indicator_idx: Arc::new(kept.iter().map(|r| r.indicator).collect()),
             qualifiers: Arc::new(kept.iter().map(|r| r.qualifier).collect()),
             years: Arc::new(distinct_years(kept.iter().map(|r| r.year))),

@@ -634,6 +634,18 @@ pub(crate) fn float_column(name: &str, values: Vec<f64>) -> Column {
     Float64Chunked::from_vec_validity(name.into(), values, validity).into_column()
 }
 
+/// The (start, end) rows of each unit present, given each row's unit (rows sorted by unit).
+fn unit_blocks(unit_idx: &[u32]) -> Vec<(usize, usize)> {
+    unit_idx
+        .chunk_by(|a, b| a == b)
+        .scan(0, |start, rows| {
+            let block = (*start, *start + rows.len());
+            *start = block.1;
+            Some(block)
+        })
+        .collect()
+}
+
 /// The distinct values of `years`, ascending, in one pass (years are validated to lie in
 /// 1949..=2100; anything else is collected on the side).
 fn distinct_years(years: impl Iterator<Item = i32>) -> Vec<i32> {
@@ -871,6 +883,7 @@ impl Panel {
             None => None,
         };
         let out = accepted_frame(&accepted, &context, source.as_ref())?;
+        let unit_idx: Vec<u32> = accepted.iter().map(|a| a.unit).collect();
         Ok(Self {
             catalogue: Arc::new(catalogue),
             unit_entries: Arc::new(
@@ -883,17 +896,8 @@ impl Panel {
             filled: 0,
             input_rows,
             unit_codes: Arc::new(sorted_codes),
-            unit_idx: Arc::new(accepted.iter().map(|a| a.unit).collect()),
-            unit_blocks: Arc::new(
-                accepted
-                    .chunk_by(|a, b| a.unit == b.unit)
-                    .scan(0, |start, rows| {
-                        let block = (*start, *start + rows.len());
-                        *start = block.1;
-                        Some(block)
-                    })
-                    .collect(),
-            ),
+            unit_blocks: Arc::new(unit_blocks(&unit_idx)),
+            unit_idx: Arc::new(unit_idx),
             indicator_idx: Arc::new(accepted.iter().map(|a| a.indicator).collect()),
             qualifiers: Arc::new(accepted.iter().map(|a| a.qualifier).collect()),
             years: Arc::new(distinct_years(accepted.iter().map(|a| a.year))),
