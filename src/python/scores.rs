@@ -310,6 +310,7 @@ impl PyScores {
                 ranks: ranks.as_ref(),
                 data_note,
                 lang,
+                ..crate::report::Scorecard::new(&inner)
             };
             card.write_xlsx(&out)
         })?;

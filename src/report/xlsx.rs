@@ -1,168 +1,175 @@
-//! The Excel workbook: ranking with data bars and rank intervals, dimension heatmap, target gaps
-//! in red/amber/green, year-on-year changes, one sheet per township, data quality, methodology.
+//! The Excel workbook, laid out from the view-model: 排名 (data bars, rank intervals; one A4
+//! page), 维度得分 (heatmap), 目标差距 (red/amber/green), 规划进度, 同比变化, one sheet per
+//! township, 数据质量 and 方法说明. Every sheet is set up to print: A4, fitted to the page width,
+//! header rows repeated, the title and page number in the margins.
 
 use std::collections::HashSet;
 use std::path::Path;
 
-use polars::prelude::*;
 use rust_xlsxwriter::{Color, ConditionalFormat3ColorScale, ConditionalFormatDataBar, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::{Lang, Scorecard};
+use super::Lang;
+use super::model::{Model, UnitCard};
 use crate::error::{Error, Result};
 
-const GREEN: u32 = 0xC6EFCE;
-const AMBER: u32 = 0xFFEB9C;
-const RED: u32 = 0xFFC7CE;
-const GREY: u32 = 0xE7E6E6;
 const HEADER: u32 = 0xDDEBF7;
 
-fn xerr(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
-    move |e| Error::io(path.display().to_string(), std::io::Error::other(e.to_string()))
+fn colour(name: &str) -> Option<u32> {
+    match name {
+        "green" => Some(0xC6EFCE),
+        "amber" => Some(0xFFEB9C),
+        "red" => Some(0xFFC7CE),
+        "grey" => Some(0xE7E6E6),
+        _ => None,
+    }
 }
 
-/// A column of a frame as display values.
+/// A cell of a table row.
 enum Cell {
     Text(String),
     Number(f64),
+    /// A share in [0, 1], shown as a percent.
+    Share(f64),
+    /// A 0–100 score, one decimal.
+    Score(f64),
     Empty,
 }
 
-fn cell(col: &Column, i: usize) -> Cell {
-    match col.get(i) {
-        Ok(AnyValue::Null) | Err(_) => Cell::Empty,
-        Ok(AnyValue::String(s)) => Cell::Text(s.to_string()),
-        Ok(AnyValue::StringOwned(s)) => Cell::Text(s.to_string()),
-        Ok(AnyValue::Boolean(b)) => Cell::Text(if b { "✓".into() } else { "✗".into() }),
-        Ok(AnyValue::Float64(x)) => Cell::Number(x),
-        Ok(AnyValue::Float32(x)) => Cell::Number(f64::from(x)),
-        Ok(v) => match v.extract::<f64>() {
-            Some(x) => Cell::Number(x),
-            None => Cell::Text(v.to_string()),
-        },
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        if s.is_empty() { Self::Empty } else { Self::Text(s.to_string()) }
     }
 }
 
-fn str_col<'f>(frame: &'f DataFrame, name: &str) -> Option<&'f StringChunked> {
-    frame.column(name).ok().and_then(|c| c.str().ok())
-}
-
-fn num(frame: &DataFrame, name: &str, i: usize) -> Option<f64> {
-    frame.column(name).ok().and_then(|c| c.get(i).ok()).and_then(|v| v.extract::<f64>())
-}
-
-/// Rows of `frame` whose `year` column equals `year` (all rows when it has no year column).
-fn rows_of_year(frame: &DataFrame, year: i32) -> Vec<usize> {
-    match frame.column("year").ok().and_then(|c| c.cast(&DataType::Int32).ok()) {
-        Some(y) => {
-            let y = y.i32().cloned().unwrap_or_else(|_| Int32Chunked::full_null("year".into(), frame.height()));
-            (0..frame.height()).filter(|&i| y.get(i) == Some(year)).collect()
-        }
-        None => (0..frame.height()).collect(),
+impl From<&String> for Cell {
+    fn from(s: &String) -> Self {
+        s.as_str().into()
     }
 }
 
-struct Writer<'a> {
-    card: &'a Scorecard<'a>,
-    lang: Lang,
+fn text(s: Option<&str>) -> Cell {
+    s.map_or(Cell::Empty, Cell::from)
+}
+
+fn number(x: Option<f64>) -> Cell {
+    x.filter(|x| x.is_finite()).map_or(Cell::Empty, Cell::Number)
+}
+
+fn score(x: Option<f64>) -> Cell {
+    x.filter(|x| x.is_finite()).map_or(Cell::Empty, Cell::Score)
+}
+
+fn share(x: Option<f64>) -> Cell {
+    x.filter(|x| x.is_finite()).map_or(Cell::Empty, Cell::Share)
+}
+
+fn int<T: Into<i64>>(x: Option<T>) -> Cell {
+    x.map_or(Cell::Empty, |x| Cell::Number(x.into() as f64))
+}
+
+struct Formats {
     bold: Format,
     title: Format,
     header: Format,
+    plain: Format,
     score: Format,
     pct: Format,
     wrap: Format,
 }
 
-impl Writer<'_> {
-    fn l<'k>(&self, key: &'k str) -> &'k str {
-        self.lang.label(key)
-    }
+/// Writes a sheet top to bottom.
+struct Sheet<'w> {
+    ws: &'w mut Worksheet,
+    f: &'w Formats,
+    row: u32,
+    /// Widest column written to, for the print area and autofilters.
+    width: u16,
+}
 
-    /// A category string in the sheet's language.
-    fn term(&self, word: &str) -> String {
-        let key = if word == "met" { "met_status" } else { word };
-        self.lang.label(key).to_string()
-    }
+type X<T> = std::result::Result<T, XlsxError>;
 
-    fn indicator_name(&self, code: &str) -> String {
-        self.card
-            .scores
-            .names
-            .indicators
-            .iter()
-            .find(|i| i.0 == code)
-            .map_or_else(|| code.to_string(), |i| if self.lang == Lang::Zh { i.1.clone() } else { i.2.clone() })
-    }
-
-    fn dimension_name(&self, code: &str) -> String {
-        self.card
-            .scores
-            .names
-            .dimensions
-            .iter()
-            .find(|d| d.0 == code)
-            .map_or_else(|| code.to_string(), |d| if self.lang == Lang::Zh { d.1.clone() } else { d.2.clone() })
-    }
-
-    fn headers(&self, ws: &mut Worksheet, row: u32, cols: &[&str]) -> std::result::Result<(), XlsxError> {
-        for (c, name) in cols.iter().enumerate() {
-            ws.write_string_with_format(row, c as u16, self.l(name), &self.header)?;
-        }
+impl Sheet<'_> {
+    fn title(&mut self, text: &str) -> X<()> {
+        self.ws.write_string_with_format(self.row, 0, text, &self.f.title)?;
+        self.row += 1;
         Ok(())
     }
 
-    /// Writes the columns `cols` of `frame` for `rows`, from `start`; category strings of the
-    /// columns in `terms` are translated. Returns the next free row.
-    fn table(
-        &self,
-        ws: &mut Worksheet,
-        start: u32,
-        frame: &DataFrame,
-        cols: &[&str],
-        rows: &[usize],
-        fill: &dyn Fn(usize) -> Option<u32>,
-    ) -> std::result::Result<u32, XlsxError> {
-        const TERMS: &[&str] = &["status", "reason", "severity", "level", "label"];
-        let present: Vec<&str> = cols.iter().copied().filter(|c| frame.column(c).is_ok()).collect();
-        self.headers(ws, start, &present)?;
-        let mut r = start + 1;
-        for &i in rows {
-            let colour = fill(i);
-            for (c, name) in present.iter().enumerate() {
-                let col = frame.column(name).map_err(|e| XlsxError::ParameterError(e.to_string()))?;
-                let mut format = if matches!(*name, "achievement" | "coverage" | "rel_change" | "share") {
-                    self.pct.clone()
-                } else {
-                    self.score.clone()
-                };
-                if let Some(rgb) = colour {
-                    format = format.set_background_color(Color::RGB(rgb));
-                }
-                match cell(col, i) {
-                    Cell::Text(t) => {
-                        let t = if TERMS.contains(name) {
-                            self.term(&t)
-                        } else if *name == "flags" {
-                            t.split(',').map(|f| self.term(f)).collect::<Vec<_>>().join(if self.lang == Lang::Zh { "、" } else { ", " })
-                        } else {
-                            t
-                        };
-                        ws.write_string_with_format(r, c as u16, &t, &format)?;
-                    }
-                    Cell::Number(x) if x.is_finite() => {
-                        ws.write_number_with_format(r, c as u16, x, &format)?;
-                    }
-                    Cell::Number(_) | Cell::Empty => {
-                        ws.write_blank(r, c as u16, &format)?;
-                    }
-                };
-            }
-            r += 1;
+    fn line(&mut self, text: &str, format: Option<&Format>) -> X<()> {
+        if !text.is_empty() {
+            self.ws.write_string_with_format(self.row, 0, text, format.unwrap_or(&self.f.plain))?;
         }
-        if r > start + 1 {
-            ws.autofilter(start, 0, r - 1, present.len().saturating_sub(1) as u16)?;
-        }
-        Ok(r)
+        self.row += 1;
+        Ok(())
     }
+
+    fn skip(&mut self) {
+        self.row += 1;
+    }
+
+    fn cell(&mut self, col: u16, cell: &Cell, fill: Option<u32>) -> X<()> {
+        let with = |f: &Format| match fill {
+            Some(rgb) => f.clone().set_background_color(Color::RGB(rgb)),
+            None => f.clone(),
+        };
+        let r = self.row;
+        match cell {
+            Cell::Text(t) => self.ws.write_string_with_format(r, col, t, &with(&self.f.plain))?,
+            Cell::Number(x) => self.ws.write_number_with_format(r, col, *x, &with(&self.f.plain))?,
+            Cell::Score(x) => self.ws.write_number_with_format(r, col, *x, &with(&self.f.score))?,
+            Cell::Share(x) => self.ws.write_number_with_format(r, col, *x, &with(&self.f.pct))?,
+            Cell::Empty => self.ws.write_blank(r, col, &with(&self.f.plain))?,
+        };
+        self.width = self.width.max(col + 1);
+        Ok(())
+    }
+
+    /// A header row and the rows under it (`fill`: each row's background); an autofilter over
+    /// it when `filter`. Returns the header's row.
+    fn table(&mut self, head: &[&str], rows: Vec<(Vec<Cell>, Option<u32>)>, filter: bool) -> X<u32> {
+        let top = self.row;
+        for (c, h) in head.iter().enumerate() {
+            self.ws.write_string_with_format(top, c as u16, *h, &self.f.header)?;
+        }
+        self.width = self.width.max(head.len() as u16);
+        self.row += 1;
+        for (cells, fill) in &rows {
+            for (c, cell) in cells.iter().enumerate() {
+                self.cell(c as u16, cell, *fill)?;
+            }
+            self.row += 1;
+        }
+        if filter && !rows.is_empty() {
+            self.ws.autofilter(top, 0, self.row - 1, head.len().saturating_sub(1) as u16)?;
+        }
+        Ok(top)
+    }
+
+    fn widths(&mut self, widths: &[f64]) -> X<()> {
+        for (c, w) in widths.iter().enumerate() {
+            self.ws.set_column_width(c as u16, *w)?;
+        }
+        Ok(())
+    }
+}
+
+/// A4, fitted to the page width (and to one page when `one_page`), the header row `repeat`
+/// repeated on every page, the title in the header and the page number in the footer.
+fn print_setup(ws: &mut Worksheet, title: &str, landscape: bool, one_page: bool, repeat: Option<u32>) -> X<()> {
+    ws.set_paper_size(9);
+    if landscape {
+        ws.set_landscape();
+    }
+    ws.set_print_fit_to_pages(1, if one_page { 1 } else { 0 });
+    ws.set_print_center_horizontally(true);
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    // `&` starts a code in Excel's header language; a literal one is written `&&`.
+    ws.set_header(format!("&C{}", title.replace('&', "&&")));
+    ws.set_footer("&C&P / &N");
+    if let Some(r) = repeat {
+        ws.set_repeat_rows(r, r)?;
+    }
+    Ok(())
 }
 
 /// A worksheet name: at most 31 characters, none of `[]:*?/\`, unique in the workbook.
@@ -179,405 +186,436 @@ fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
     name
 }
 
-impl Scorecard<'_> {
-    /// The year shown: as asked, else the latest scored year with a ranked unit.
-    /// A year that was not scored is an error listing the scored years (an empty scorecard
-    /// would look like a county where nobody reported anything).
-    pub fn shown_year(&self) -> Result<i32> {
-        let comp = self.scores.composite()?;
-        let years = comp.column("year")?.i32()?.clone();
-        if let Some(y) = self.year {
-            let mut scored: Vec<i32> = years.iter().flatten().collect();
-            scored.sort_unstable();
-            scored.dedup();
-            if scored.binary_search(&y).is_err() {
-                let list = scored.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
-                let list = if list.is_empty() { "none".to_string() } else { list };
-                return Err(Error::InvalidArgument(format!(
-                    "year {y} was not scored, so there is no scorecard for it; scored years: {list} \
-                     (pick one of them, or score {y} with panel.score(years=[{y}]))"
-                )));
-            }
-            return Ok(y);
+pub(super) fn write(m: &Model, path: &Path) -> Result<()> {
+    super::create_parent(path)?;
+    let fail = |e: XlsxError| Error::io(path.display().to_string(), std::io::Error::other(e.to_string()));
+    let mut book = Workbook::new();
+    build(&mut book, m).map_err(fail)?;
+    book.save(path).map_err(fail)
+}
+
+fn build(book: &mut Workbook, m: &Model) -> X<()> {
+    let t = |k: &str| m.t.get(k).copied().unwrap_or("");
+    let font = if m.lang == Lang::Zh { "等线" } else { "Calibri" };
+    let base = Format::new().set_font_name(font);
+    let f = Formats {
+        bold: base.clone().set_bold(),
+        title: base.clone().set_bold().set_font_size(14),
+        header: base.clone().set_bold().set_background_color(Color::RGB(HEADER)).set_text_wrap().set_align(FormatAlign::Center),
+        plain: base.clone(),
+        score: base.clone().set_num_format("0.0"),
+        pct: base.clone().set_num_format("0%"),
+        wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
+    };
+    let mut used = HashSet::new();
+    let sep = if m.lang == Lang::Zh { "、" } else { ", " };
+    let year = format!(" — {} {}", t("year"), m.year);
+
+    // 1. Ranking: one A4 page.
+    {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name(t("sheet_ranking"), &mut used))?;
+        let mut s = Sheet { ws, f: &f, row: 0, width: 0 };
+        s.title(&m.title)?;
+        // The note's row is kept when there is none, so the table starts on the same row.
+        let note = m.data_note.as_ref().map(|n| format!("{}: {n}", t("data_note"))).unwrap_or_default();
+        s.line(&note, Some(&f.bold))?;
+        s.line(&m.summary, None)?;
+        s.skip();
+        let mut head = vec![t("rank"), t("name"), t("unit"), t("group"), t("score")];
+        if m.intervals {
+            head.push(t("rank_interval"));
         }
-        let ranks = comp.column("rank")?.u32()?.clone();
-        (0..comp.height())
-            .filter(|&i| ranks.get(i).is_some())
-            .filter_map(|i| years.get(i))
-            .max()
-            .ok_or_else(|| Error::InvalidArgument("no unit is ranked in any scored year: there is nothing to put on a scorecard".into()))
+        head.extend([t("group_rank"), t("rank_change"), t("coverage"), t("flags"), t("reason")]);
+        let rows = m
+            .ranking
+            .iter()
+            .map(|r| {
+                let mut cells = vec![int(r.rank), (&r.name).into(), (&r.unit).into(), (&r.group).into(), score(r.score)];
+                if m.intervals {
+                    cells.push(r.interval.as_ref().map_or(Cell::Empty, |i| Cell::Text(i.text())));
+                }
+                let card = m.units.iter().find(|u| u.unit == r.unit);
+                cells.extend([
+                    int(card.and_then(|c| c.group_rank)),
+                    int(r.rank_change),
+                    share(r.coverage),
+                    Cell::from(r.flags.join(sep).as_str()),
+                    text(r.reason.as_deref()),
+                ]);
+                (cells, None)
+            })
+            .collect();
+        let top = s.table(&head, rows, true)?;
+        if s.row > top + 1 {
+            s.ws.add_conditional_format(top + 1, 4, s.row - 1, 4, &ConditionalFormatDataBar::new())?;
+        }
+        s.skip();
+        if let Some(legend) = &m.interval_legend {
+            s.ws.merge_range(s.row, 0, s.row, 10, legend, &f.wrap)?;
+            s.ws.set_row_height(s.row, 45)?;
+            s.skip();
+        }
+        if !m.common_flags.is_empty() {
+            s.line(&format!("{}{}", t("common_flags"), m.common_flags.join(sep)), None)?;
+        }
+        let mut widths = vec![6.0, 16.0, 10.0, 12.0, 14.0];
+        if m.intervals {
+            widths.push(12.0);
+        }
+        widths.extend([9.0, 9.0, 10.0, 14.0, 30.0]);
+        s.widths(&widths)?;
+        s.ws.set_freeze_panes(top + 1, 2)?;
+        print_setup(s.ws, &m.title, false, true, Some(top))?;
     }
 
-    /// Writes the workbook. Sheets: ranking, dimensions, targets (with gaps), changes (with
-    /// changes), one per township, data quality, methodology.
-    pub fn write_xlsx(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        let year = self.shown_year()?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
+    // 2. Dimension heatmap: units (in rank order) × dimensions.
+    {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name(t("sheet_dimensions"), &mut used))?;
+        let mut s = Sheet { ws, f: &f, row: 0, width: 0 };
+        s.title(&format!("{}{year}", t("title_dimensions")))?;
+        s.skip();
+        let mut head = vec![t("name"), t("score")];
+        head.extend(m.dimensions.iter().map(|d| d.name.as_str()));
+        let rows = m
+            .ranking
+            .iter()
+            .map(|r| {
+                let mut cells = vec![(&r.name).into(), score(r.score)];
+                cells.extend(r.dims.iter().map(|d| score(*d)));
+                (cells, None)
+            })
+            .collect();
+        let top = s.table(&head, rows, false)?;
+        s.ws.set_row_height(top, 60)?;
+        if s.row > top + 1 && !m.dimensions.is_empty() {
+            let scale = ConditionalFormat3ColorScale::new()
+                .set_minimum_color(Color::RGB(0xF8696B))
+                .set_midpoint_color(Color::RGB(0xFFEB84))
+                .set_maximum_color(Color::RGB(0x63BE7B));
+            s.ws.add_conditional_format(top + 1, 2, s.row - 1, 1 + m.dimensions.len() as u16, &scale)?;
         }
-        let e = xerr(path);
-        let font = if self.lang == Lang::Zh { "等线" } else { "Calibri" };
-        let base = Format::new().set_font_name(font);
-        let w = Writer {
-            card: self,
-            lang: self.lang,
-            bold: base.clone().set_bold(),
-            title: base.clone().set_bold().set_font_size(14),
-            header: base.clone().set_bold().set_background_color(Color::RGB(HEADER)).set_text_wrap().set_align(FormatAlign::Center),
-            score: base.clone().set_num_format("0.0"),
-            pct: base.clone().set_num_format("0%"),
-            wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
-        };
-        let mut book = Workbook::new();
-        let mut used = HashSet::new();
-        let comp = self.scores.composite()?;
-        let comp_rows = rows_of_year(&comp, year);
-        let units = str_col(&comp, "unit").ok_or_else(|| Error::InvalidArgument("internal: composite has no unit".into()))?.clone();
-        let names = str_col(&comp, "name").cloned();
-        let label_of = |i: usize| -> String {
-            let code = units.get(i).unwrap_or("");
-            names.as_ref().and_then(|n| n.get(i)).map_or_else(|| code.to_string(), |n| n.to_string())
-        };
+        let mut widths = vec![16.0, 10.0];
+        widths.extend(m.dimensions.iter().map(|_| 14.0));
+        s.widths(&widths)?;
+        s.ws.set_freeze_panes(top + 1, 1)?;
+        print_setup(s.ws, &m.title, true, false, Some(top))?;
+    }
 
-        // 1. Ranking.
-        {
-            let ws = book.add_worksheet();
-            ws.set_name(sheet_name(w.l("sheet_ranking"), &mut used)).map_err(&e)?;
-            ws.write_string_with_format(0, 0, format!("{} — {} {year}", w.l("title_ranking"), w.l("year")), &w.title).map_err(&e)?;
-            if let Some(note) = &self.data_note {
-                ws.write_string_with_format(1, 0, format!("{}: {note}", w.l("data_note")), &w.bold).map_err(&e)?;
-            }
-            let cols = ["rank", "name", "unit", "group", "score", "group_rank", "rank_change", "coverage", "flags", "reason"];
-            let next = w.table(ws, 3, &comp, &cols, &comp_rows, &|_| None).map_err(&e)?;
-            if next > 4 {
-                ws.add_conditional_format(4, 4, next - 1, 4, &ConditionalFormatDataBar::new()).map_err(&e)?;
-            }
-            // Rank intervals, when the uncertainty analysis was run.
-            if let Some(ranks) = self.ranks {
-                let col = cols.len() as u16;
-                ws.write_string_with_format(3, col, w.l("rank_interval"), &w.header).map_err(&e)?;
-                let ru = str_col(ranks, "unit");
-                let ry = rows_of_year(ranks, year);
-                for (k, &i) in comp_rows.iter().enumerate() {
-                    let code = units.get(i).unwrap_or("");
-                    if let Some(j) = ry.iter().copied().find(|&j| ru.and_then(|u| u.get(j)) == Some(code))
-                        && let (Some(a), Some(b)) = (num(ranks, "rank_p05", j), num(ranks, "rank_p95", j))
-                    {
-                        ws.write_string(4 + k as u32, col, format!("{a:.0}–{b:.0}")).map_err(&e)?;
-                    }
-                }
-                ws.set_column_width(col, 16).map_err(&e)?;
-            }
-            ws.set_column_width(1, 16).map_err(&e)?;
-            ws.set_column_width(4, 14).map_err(&e)?;
-            ws.set_column_width(9, 14).map_err(&e)?;
-            ws.set_freeze_panes(4, 2).map_err(&e)?;
-        }
+    // 3. Targets, red / amber / green.
+    if let Some(targets) = &m.targets {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name(t("sheet_targets"), &mut used))?;
+        let mut s = Sheet { ws, f: &f, row: 0, width: 0 };
+        s.title(&format!("{}{year}", t("title_targets")))?;
+        s.skip();
+        let head = [t("name"), t("indicator"), t("target"), t("value"), t("gap"), t("achievement"), t("status"), t("certain"), t("reason")];
+        let rows = targets
+            .iter()
+            .map(|r| {
+                let cells = vec![
+                    (&r.unit_name).into(),
+                    (&r.name).into(),
+                    (&r.target_text).into(),
+                    (&r.value_text).into(),
+                    number(r.gap),
+                    share(r.achievement),
+                    (&r.status_text).into(),
+                    (&r.certain_text).into(),
+                    text(r.reason.as_deref()),
+                ];
+                (cells, colour(r.colour))
+            })
+            .collect();
+        let top = s.table(&head, rows, true)?;
+        s.widths(&[14.0, 32.0, 16.0, 14.0, 10.0, 10.0, 10.0, 14.0, 40.0])?;
+        s.ws.set_freeze_panes(top + 1, 1)?;
+        print_setup(s.ws, &m.title, true, false, Some(top))?;
+    }
 
-        // 2. Dimension heatmap: units (in rank order) × dimensions.
-        {
-            let dims = self.scores.dimensions()?;
-            let ws = book.add_worksheet();
-            ws.set_name(sheet_name(w.l("sheet_dimensions"), &mut used)).map_err(&e)?;
-            ws.write_string_with_format(0, 0, format!("{} — {year}", w.l("title_dimensions")), &w.title).map_err(&e)?;
-            let dim_codes: Vec<String> = {
-                let mut seen = Vec::new();
-                if let Some(d) = str_col(&dims, "dimension") {
-                    for x in d.iter().flatten() {
-                        if !seen.iter().any(|s: &String| s == x) {
-                            seen.push(x.to_string());
-                        }
-                    }
-                }
-                seen
-            };
-            ws.write_string_with_format(2, 0, w.l("name"), &w.header).map_err(&e)?;
-            ws.write_string_with_format(2, 1, w.l("score"), &w.header).map_err(&e)?;
-            for (c, d) in dim_codes.iter().enumerate() {
-                ws.write_string_with_format(2, 2 + c as u16, w.dimension_name(d), &w.header).map_err(&e)?;
-                ws.set_column_width(2 + c as u16, 14).map_err(&e)?;
-            }
-            ws.set_row_height(2, 60).map_err(&e)?;
-            let du = str_col(&dims, "unit").cloned();
-            let dd = str_col(&dims, "dimension").cloned();
-            let dy = rows_of_year(&dims, year);
-            for (k, &i) in comp_rows.iter().enumerate() {
-                let r = 3 + k as u32;
-                let code = units.get(i).unwrap_or("");
-                ws.write_string(r, 0, label_of(i)).map_err(&e)?;
-                if let Some(x) = num(&comp, "score", i) {
-                    ws.write_number_with_format(r, 1, x, &w.score).map_err(&e)?;
-                }
-                for &j in &dy {
-                    if du.as_ref().and_then(|u| u.get(j)) != Some(code) {
-                        continue;
-                    }
-                    let Some(d) = dd.as_ref().and_then(|d| d.get(j)) else { continue };
-                    if let (Some(c), Some(x)) = (dim_codes.iter().position(|x| x == d), num(&dims, "score", j)) {
-                        ws.write_number_with_format(r, 2 + c as u16, x, &w.score).map_err(&e)?;
-                    }
-                }
-            }
-            if !comp_rows.is_empty() && !dim_codes.is_empty() {
-                let last = 2 + comp_rows.len() as u32;
-                let scale = ConditionalFormat3ColorScale::new()
-                    .set_minimum_color(Color::RGB(0xF8696B))
-                    .set_midpoint_color(Color::RGB(0xFFEB84))
-                    .set_maximum_color(Color::RGB(0x63BE7B));
-                ws.add_conditional_format(3, 2, last, 1 + dim_codes.len() as u16, &scale).map_err(&e)?;
-            }
-            ws.set_column_width(0, 16).map_err(&e)?;
-            ws.set_freeze_panes(3, 1).map_err(&e)?;
-        }
+    // 4. Plan progress.
+    if let Some(progress) = &m.progress {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name(t("sheet_progress"), &mut used))?;
+        let mut s = Sheet { ws, f: &f, row: 0, width: 0 };
+        s.title(&format!("{}{year}", t("progress")))?;
+        s.line(&progress.summary, None)?;
+        s.line(t("progress_note"), None)?;
+        s.skip();
+        let head = [t("name"), t("indicator"), t("progress"), t("target_year"), t("latest"), t("projected"), t("assessment"), t("reason")];
+        let rows = progress
+            .rows
+            .iter()
+            .map(|r| {
+                let cells = vec![
+                    (&r.unit_name).into(),
+                    (&r.name).into(),
+                    (&r.sentence).into(),
+                    int(r.target_year),
+                    number(r.latest_value),
+                    number(r.projected_value),
+                    (&r.category_text).into(),
+                    text(r.reason.as_deref()),
+                ];
+                (cells, colour(r.colour))
+            })
+            .collect();
+        let top = s.table(&head, rows, true)?;
+        s.widths(&[14.0, 30.0, 56.0, 10.0, 10.0, 10.0, 14.0, 36.0])?;
+        s.ws.set_freeze_panes(top + 1, 1)?;
+        print_setup(s.ws, &m.title, true, false, Some(top))?;
+    }
 
-        // 3. Targets, red / amber / green.
-        if let Some(gaps) = self.gaps {
-            let ws = book.add_worksheet();
-            ws.set_name(sheet_name(w.l("sheet_targets"), &mut used)).map_err(&e)?;
-            ws.write_string_with_format(0, 0, format!("{} — {year}", w.l("title_targets")), &w.title).map_err(&e)?;
-            let frame = with_indicator_names(gaps, &w)?;
-            let rows = rows_of_year(&frame, year);
-            let status = str_col(&frame, "status").cloned();
-            let rag = |i: usize| -> Option<u32> {
-                match status.as_ref().and_then(|s| s.get(i)) {
-                    Some("met") => Some(GREEN),
-                    Some("missed") if num(&frame, "achievement", i).is_some_and(|a| a >= 0.9) => Some(AMBER),
-                    Some("missed") => Some(RED),
-                    Some(_) => Some(GREY),
-                    None => None,
-                }
-            };
-            let cols = [
-                "unit",
-                "indicator",
-                "indicator_name",
-                "comparator",
-                "target",
-                "value",
-                "gap",
-                "achievement",
-                "status",
-                "certain",
-                "reason",
-            ];
-            w.table(ws, 2, &frame, &cols, &rows, &rag).map_err(&e)?;
-            ws.set_column_width(2, 30).map_err(&e)?;
-            ws.set_freeze_panes(3, 1).map_err(&e)?;
-        }
-
-        // 4. Year-on-year changes.
-        if let Some(changes) = self.changes {
-            let ws = book.add_worksheet();
-            ws.set_name(sheet_name(w.l("sheet_changes"), &mut used)).map_err(&e)?;
-            ws.write_string_with_format(0, 0, format!("{} — {year}", w.l("title_changes")), &w.title).map_err(&e)?;
-            let frame = with_indicator_names(changes, &w)?;
-            let rows = rows_of_year(&frame, year);
-            let status = str_col(&frame, "status").cloned();
-            let colour = |i: usize| match status.as_ref().and_then(|s| s.get(i)) {
-                Some("improved") => Some(GREEN),
-                Some("declined") => Some(RED),
-                _ => None,
-            };
-            let cols = [
-                "unit",
-                "indicator",
-                "indicator_name",
-                "prev_year",
-                "prev_value",
-                "value",
-                "abs_change",
-                "rel_change",
-                "status",
-                "certain",
-                "reason",
-            ];
-            w.table(ws, 2, &frame, &cols, &rows, &colour).map_err(&e)?;
-            ws.set_column_width(2, 30).map_err(&e)?;
-            ws.set_freeze_panes(3, 1).map_err(&e)?;
-        }
-
-        // 5. One sheet per township, in rank order.
-        for &i in &comp_rows {
-            let code = units.get(i).unwrap_or("").to_string();
-            let ws = book.add_worksheet();
-            ws.set_name(sheet_name(&label_of(i), &mut used)).map_err(&e)?;
-            ws.write_string_with_format(0, 0, format!("{} ({code}) — {year}", label_of(i)), &w.title).map_err(&e)?;
-            let mut r = 2u32;
-            let facts: [(&str, Option<f64>); 4] = [
-                ("score", num(&comp, "score", i)),
-                ("rank", num(&comp, "rank", i)),
-                ("group_rank", num(&comp, "group_rank", i)),
-                ("coverage", num(&comp, "coverage", i)),
-            ];
-            for (key, value) in facts {
-                ws.write_string_with_format(r, 0, w.l(key), &w.bold).map_err(&e)?;
-                match value {
-                    Some(x) if key == "coverage" => ws.write_number_with_format(r, 1, x, &w.pct).map_err(&e)?,
-                    Some(x) => ws.write_number_with_format(r, 1, x, &w.score).map_err(&e)?,
-                    None => ws.write_string(r, 1, w.l("not_ranked")).map_err(&e)?,
+    // 5. Year-on-year changes.
+    if let Some(changes) = &m.changes {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name(t("sheet_changes"), &mut used))?;
+        let mut s = Sheet { ws, f: &f, row: 0, width: 0 };
+        s.title(&format!("{}{year}", t("title_changes")))?;
+        s.skip();
+        let head = [
+            t("name"),
+            t("indicator"),
+            t("prev_year"),
+            t("prev_value"),
+            t("value"),
+            t("abs_change"),
+            t("rel_change"),
+            t("status"),
+            t("certain"),
+            t("reason"),
+        ];
+        let rows = changes
+            .iter()
+            .map(|r| {
+                let cells = vec![
+                    (&r.unit_name).into(),
+                    (&r.name).into(),
+                    int(r.prev_year),
+                    number(r.prev_value),
+                    number(r.value),
+                    number(r.abs_change),
+                    share(r.rel_change),
+                    (&r.status_text).into(),
+                    (&r.certain_text).into(),
+                    text(r.reason.as_deref()),
+                ];
+                let fill = match r.colour {
+                    "grey" => None,
+                    c => colour(c),
                 };
-                r += 1;
-            }
-            if let Some(reason) = str_col(&comp, "reason").and_then(|c| c.get(i)) {
-                ws.write_string_with_format(r, 0, w.l("reason"), &w.bold).map_err(&e)?;
-                ws.write_string(r, 1, w.term(reason)).map_err(&e)?;
-                r += 1;
-            }
-            r += 1;
-            let profile = self.scores.profile(&code, Some(year))?;
-            let level = str_col(&profile, "level").cloned();
-            let label = str_col(&profile, "label").cloned();
-            let pcode = str_col(&profile, "code").cloned();
-            let dim_rows: Vec<usize> =
-                (0..profile.height()).filter(|&j| level.as_ref().and_then(|l| l.get(j)) == Some("dimension")).collect();
-            ws.write_string_with_format(r, 0, w.l("title_unit_dims"), &w.bold).map_err(&e)?;
-            r += 1;
-            let named = profile_with_names(&profile, &w)?;
-            r = w
-                .table(ws, r, &named, &["dimension", "dimension_score", "median", "rank", "of", "label"], &dim_rows, &|_| None)
-                .map_err(&e)?
-                + 1;
-            for (title, want) in [("title_strengths", "strength"), ("title_weaknesses", "weakness")] {
-                ws.write_string_with_format(r, 0, w.l(title), &w.bold).map_err(&e)?;
-                r += 1;
-                let picked: Vec<usize> = (0..profile.height())
-                    .filter(|&j| {
-                        level.as_ref().and_then(|l| l.get(j)) == Some("indicator") && label.as_ref().and_then(|l| l.get(j)) == Some(want)
-                    })
-                    .collect();
-                if picked.is_empty() {
-                    ws.write_string(r, 0, w.l("none")).map_err(&e)?;
-                    r += 2;
-                    continue;
-                }
-                for &j in &picked {
-                    let c = pcode.as_ref().and_then(|p| p.get(j)).unwrap_or("");
-                    ws.write_string(r, 0, c).map_err(&e)?;
-                    ws.write_string(r, 1, w.indicator_name(c)).map_err(&e)?;
-                    if let Some(x) = num(&profile, "score", j) {
-                        ws.write_number_with_format(r, 2, x, &w.score).map_err(&e)?;
-                    }
-                    r += 1;
-                }
-                r += 1;
-            }
-            if let Some(gaps) = self.gaps {
-                ws.write_string_with_format(r, 0, w.l("title_missed"), &w.bold).map_err(&e)?;
-                r += 1;
-                let frame = with_indicator_names(gaps, &w)?;
-                let gu = str_col(&frame, "unit").cloned();
-                let gs = str_col(&frame, "status").cloned();
-                let missed: Vec<usize> = rows_of_year(&frame, year)
-                    .into_iter()
-                    .filter(|&j| {
-                        gu.as_ref().and_then(|u| u.get(j)) == Some(code.as_str()) && gs.as_ref().and_then(|s| s.get(j)) == Some("missed")
-                    })
-                    .collect();
-                if missed.is_empty() {
-                    ws.write_string(r, 0, w.l("none")).map_err(&e)?;
-                } else {
-                    w.table(
-                        ws,
-                        r,
-                        &frame,
-                        &["indicator", "indicator_name", "comparator", "target", "value", "gap", "achievement"],
-                        &missed,
-                        &|_| Some(RED),
+                (cells, fill)
+            })
+            .collect();
+        let top = s.table(&head, rows, true)?;
+        s.widths(&[14.0, 32.0, 8.0, 10.0, 10.0, 10.0, 10.0, 10.0, 14.0, 36.0])?;
+        s.ws.set_freeze_panes(top + 1, 1)?;
+        print_setup(s.ws, &m.title, true, false, Some(top))?;
+    }
+
+    // 6. One sheet per township, in rank order.
+    for u in &m.units {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name(&u.name, &mut used))?;
+        let mut s = Sheet { ws, f: &f, row: 0, width: 0 };
+        township(&mut s, m, u)?;
+        s.widths(&[30.0, 16.0, 14.0, 14.0, 60.0])?;
+        print_setup(s.ws, &format!("{} — {}", m.title, u.name), false, false, None)?;
+    }
+
+    // 7. Data quality.
+    {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name(t("sheet_quality"), &mut used))?;
+        let mut s = Sheet { ws, f: &f, row: 0, width: 0 };
+        s.title(t("title_quality"))?;
+        if let Some(intake) = &m.quality.intake {
+            s.line(intake, None)?;
+        }
+        s.skip();
+        s.line(t("diagnostics"), Some(&f.bold))?;
+        let head = [t("name"), t("year"), t("indicator"), t("check"), t("severity"), t("message")];
+        let rows = m
+            .quality
+            .warnings
+            .iter()
+            .chain(&m.quality.notes)
+            .map(|r| {
+                let cells =
+                    vec![(&r.unit_name).into(), int(r.year), (&r.what).into(), (&r.kind).into(), (&r.severity).into(), (&r.message).into()];
+                (cells, if r.severe { colour("amber") } else { None })
+            })
+            .collect();
+        s.table(&head, rows, true)?;
+        s.skip();
+        s.line(t("title_excluded"), Some(&f.bold))?;
+        let head = [t("name"), t("year"), t("indicator"), t("reason"), t("level"), t("detail")];
+        let rows = m
+            .quality
+            .excluded
+            .iter()
+            .map(|r| {
+                (
+                    vec![(&r.unit_name).into(), int(r.year), (&r.what).into(), (&r.kind).into(), (&r.severity).into(), (&r.message).into()],
+                    None,
+                )
+            })
+            .collect();
+        s.table(&head, rows, false)?;
+        s.widths(&[14.0, 8.0, 30.0, 16.0, 10.0, 70.0])?;
+        print_setup(s.ws, &m.title, true, false, None)?;
+    }
+
+    // 8. Methodology: notes, settings, weights.
+    {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name(t("sheet_method"), &mut used))?;
+        let mut s = Sheet { ws, f: &f, row: 0, width: 0 };
+        s.title(t("title_method"))?;
+        s.skip();
+        for note in &m.method.notes {
+            s.ws.merge_range(s.row, 0, s.row, 5, note, &f.wrap)?;
+            s.ws.set_row_height(s.row, 32)?;
+            s.skip();
+        }
+        if let Some(note) = &m.data_note {
+            s.line(&format!("{}: {note}", t("data_note")), Some(&f.bold))?;
+        }
+        if !m.method.catalogue.is_empty() {
+            s.line(&format!("{}: {}", t("catalogue"), m.method.catalogue), None)?;
+        }
+        s.skip();
+        let rows = m.method.settings.iter().map(|(k, v)| (vec![Cell::from(k), Cell::from(v)], None)).collect();
+        s.table(&[t("setting"), t("value_setting")], rows, false)?;
+        s.skip();
+        s.line(t("weights_dimension"), Some(&f.bold))?;
+        let rows = m.method.dimension_weights.iter().map(|w| (vec![(&w.name).into(), number(w.weight), share(w.share)], None)).collect();
+        s.table(&[t("item_name"), t("weight"), t("share")], rows, false)?;
+        s.skip();
+        s.line(t("weights_indicator"), Some(&f.bold))?;
+        let rows = m
+            .method
+            .indicator_weights
+            .iter()
+            .map(|w| {
+                (
+                    vec![
+                        (&w.name).into(),
+                        (&w.dimension).into(),
+                        number(w.weight),
+                        share(w.share),
+                        (&w.normalise).into(),
+                        number(w.worst),
+                        number(w.best),
+                    ],
+                    None,
+                )
+            })
+            .collect();
+        s.table(&[t("item_name"), t("dimension"), t("weight"), t("share"), t("normalise"), t("worst"), t("best")], rows, false)?;
+        s.widths(&[36.0, 28.0, 10.0, 10.0, 18.0, 10.0, 10.0])?;
+        print_setup(s.ws, &m.title, false, false, None)?;
+    }
+    Ok(())
+}
+
+/// A township's sheet: its facts, dimension scores, strengths and weaknesses with the figures
+/// behind them, missed targets, plan progress, largest changes and what it reported.
+fn township(s: &mut Sheet<'_>, m: &Model, u: &UnitCard) -> X<()> {
+    let t = |k: &str| m.t.get(k).copied().unwrap_or("");
+    let f = s.f;
+    s.title(&format!("{} ({}) — {}", u.name, u.unit, m.year))?;
+    s.skip();
+    let facts: Vec<(&str, Cell)> = vec![
+        (t("score"), score(u.score)),
+        (t("rank"), Cell::Text(u.rank_text.clone())),
+        (t("group_rank"), int(u.group_rank)),
+        (t("rank_change"), int(u.rank_change)),
+        (t("rank_interval"), u.interval.as_ref().map_or(Cell::Empty, |i| Cell::Text(i.text()))),
+        (t("coverage"), share(u.coverage)),
+    ];
+    for (k, v) in facts.into_iter().filter(|(_, v)| !matches!(v, Cell::Empty)) {
+        s.ws.write_string_with_format(s.row, 0, k, &f.bold)?;
+        s.cell(1, &v, None)?;
+        s.skip();
+    }
+    if let Some(reason) = &u.reason {
+        s.ws.write_string_with_format(s.row, 0, t("reason"), &f.bold)?;
+        s.cell(1, &reason.into(), None)?;
+        s.skip();
+    }
+    s.skip();
+    s.line(t("title_unit_dims"), Some(&f.bold))?;
+    let rows = u
+        .dimensions
+        .iter()
+        .map(|d| (vec![(&d.name).into(), score(d.score), score(d.median), int(d.rank), share(d.coverage)], None))
+        .collect();
+    s.table(&[t("dimension"), t("dimension_score"), t("median"), t("rank"), t("coverage")], rows, false)?;
+    for (title, points) in [(t("strengths"), &u.strengths), (t("weaknesses"), &u.weaknesses)] {
+        s.skip();
+        s.line(title, Some(&f.bold))?;
+        if points.is_empty() {
+            s.line(t("none"), None)?;
+        }
+        for p in points {
+            s.line(&p.text, None)?;
+        }
+    }
+    s.line(t("points_note"), None)?;
+    if let Some(targets) = &u.targets {
+        s.skip();
+        s.line(t("targets"), Some(&f.bold))?;
+        s.line(&targets.summary, None)?;
+        if !targets.missed_rows.is_empty() {
+            let rows = targets
+                .missed_rows
+                .iter()
+                .map(|r| {
+                    (
+                        vec![(&r.name).into(), (&r.target_text).into(), (&r.value_text).into(), number(r.gap), share(r.achievement)],
+                        colour(r.colour),
                     )
-                    .map_err(&e)?;
-                }
-            }
-            ws.set_column_width(0, 26).map_err(&e)?;
-            ws.set_column_width(1, 30).map_err(&e)?;
+                })
+                .collect();
+            s.table(&[t("indicator"), t("target"), t("value"), t("gap"), t("achievement")], rows, false)?;
         }
-
-        // 6. Data quality: diagnostics and what the scores left out.
-        {
-            let ws = book.add_worksheet();
-            ws.set_name(sheet_name(w.l("sheet_quality"), &mut used)).map_err(&e)?;
-            let mut r = 0u32;
-            if let Some(diag) = self.diagnostics {
-                ws.write_string_with_format(r, 0, w.l("title_quality"), &w.title).map_err(&e)?;
-                let sev = str_col(diag, "severity").cloned();
-                let mut rows: Vec<usize> = (0..diag.height()).collect();
-                rows.sort_by_key(|&i| (sev.as_ref().and_then(|s| s.get(i)) != Some("warning"), i));
-                let colour = |i: usize| (sev.as_ref().and_then(|s| s.get(i)) == Some("warning")).then_some(AMBER);
-                r = w.table(ws, r + 2, diag, &["unit", "year", "indicator", "check", "severity", "message"], &rows, &colour).map_err(&e)?
-                    + 2;
-            }
-            ws.write_string_with_format(r, 0, w.l("title_excluded"), &w.title).map_err(&e)?;
-            let ex = self.scores.excluded()?;
-            let rows: Vec<usize> = (0..ex.height()).collect();
-            w.table(ws, r + 2, &ex, &["unit", "year", "indicator", "dimension", "level", "reason", "detail"], &rows, &|_| None)
-                .map_err(&e)?;
-            ws.set_column_width(5, 60).map_err(&e)?;
-            ws.set_column_width(6, 60).map_err(&e)?;
-        }
-
-        // 7. Methodology: notes, settings, weights.
-        {
-            let ws = book.add_worksheet();
-            ws.set_name(sheet_name(w.l("sheet_method"), &mut used)).map_err(&e)?;
-            ws.write_string_with_format(0, 0, w.l("title_method"), &w.title).map_err(&e)?;
-            let mut r = 2u32;
-            for key in ["method_note_1", "method_note_2", "method_note_3", "method_note_4"] {
-                ws.merge_range(r, 0, r, 5, w.l(key), &w.wrap).map_err(&e)?;
-                ws.set_row_height(r, 32).map_err(&e)?;
-                r += 1;
-            }
-            if let Some(note) = &self.data_note {
-                ws.write_string_with_format(r, 0, format!("{}: {note}", w.l("data_note")), &w.bold).map_err(&e)?;
-                r += 1;
-            }
-            r += 1;
-            ws.write_string_with_format(r, 0, w.l("setting"), &w.header).map_err(&e)?;
-            ws.write_string_with_format(r, 1, w.l("value_setting"), &w.header).map_err(&e)?;
-            r += 1;
-            for (k, v) in self.scores.settings() {
-                ws.write_string(r, 0, k).map_err(&e)?;
-                ws.write_string(r, 1, v).map_err(&e)?;
-                r += 1;
-            }
-            r += 1;
-            ws.write_string_with_format(r, 0, w.l("title_weights"), &w.bold).map_err(&e)?;
-            let weights = self.scores.weights()?;
-            let rows: Vec<usize> = (0..weights.height()).collect();
-            w.table(
-                ws,
-                r + 1,
-                &weights,
-                &["level", "code", "dimension", "weight", "share", "normalise", "worst", "best", "goalposts_from"],
-                &rows,
-                &|_| None,
-            )
-            .map_err(&e)?;
-            ws.set_column_width(0, 22).map_err(&e)?;
-            ws.set_column_width(1, 40).map_err(&e)?;
-        }
-
-        book.save(path).map_err(&e)?;
-        Ok(())
     }
-}
-
-/// `frame` with an `indicator_name` column in the sheet's language.
-fn with_indicator_names(frame: &DataFrame, w: &Writer<'_>) -> Result<DataFrame> {
-    let Some(codes) = str_col(frame, "indicator") else { return Ok(frame.clone()) };
-    let names: Vec<Option<String>> = codes.iter().map(|c| c.map(|c| w.indicator_name(c))).collect();
-    let mut out = frame.clone();
-    if out.column("indicator_name").is_err() {
-        out.with_column(Column::new("indicator_name".into(), names))?;
+    if !u.progress.is_empty() {
+        s.skip();
+        s.line(t("progress"), Some(&f.bold))?;
+        let rows = u
+            .progress
+            .iter()
+            .map(|r| (vec![(&r.name).into(), (&r.sentence).into(), (&r.category_text).into()], colour(r.colour)))
+            .collect();
+        s.table(&[t("indicator"), t("progress"), t("assessment")], rows, false)?;
     }
-    Ok(out)
-}
-
-/// A profile with its `dimension` column holding names (for the township sheets).
-fn profile_with_names(profile: &DataFrame, w: &Writer<'_>) -> Result<DataFrame> {
-    let codes = str_col(profile, "code").cloned().unwrap_or_else(|| StringChunked::full_null("code".into(), profile.height()));
-    let names: Vec<Option<String>> = codes.iter().map(|c| c.map(|c| w.dimension_name(c))).collect();
-    let mut out = profile.clone();
-    out.with_column(Column::new("dimension".into(), names))?;
-    out.rename("score", "dimension_score".into())?;
-    Ok(out)
+    if let Some(changes) = u.changes.as_ref().filter(|c| !c.is_empty()) {
+        s.skip();
+        s.line(t("changes"), Some(&f.bold))?;
+        let rows = changes
+            .iter()
+            .map(|r| {
+                (
+                    vec![(&r.name).into(), (&r.prev_text).into(), (&r.value_text).into(), (&r.change_text).into(), (&r.status_text).into()],
+                    None,
+                )
+            })
+            .collect();
+        s.table(&[t("indicator"), t("previous"), t("this_year"), t("change"), t("status")], rows, false)?;
+    }
+    if m.sources
+        && let Some(reported) = u.reported.as_ref().filter(|r| !r.is_empty())
+    {
+        s.skip();
+        s.line(t("reported"), Some(&f.bold))?;
+        let rows = reported
+            .iter()
+            .map(|r| (vec![(&r.name).into(), (&r.text).into(), (&r.interval).into(), (&r.qualifier).into(), (&r.source).into()], None))
+            .collect();
+        s.table(&[t("indicator"), t("as_written"), t("interval"), t("qualifier"), t("source")], rows, false)?;
+    }
+    Ok(())
 }

@@ -313,7 +313,9 @@ impl Scores {
 
     /// Strengths and weaknesses of one unit in one year (default: the latest scored year), by
     /// dimension and by indicator: its score, the median of the units compared, its rank among
-    /// them, and a label — `strength` in the top quarter, `weakness` in the bottom quarter.
+    /// them, and a label — `strength` in the top quarter, `weakness` in the bottom quarter; for
+    /// indicators also the reported figure (`reported`, before any denominator; null where not
+    /// reported or imputed) and its median over the units reporting it (`reported_median`).
     pub fn profile(&self, unit: &str, year: Option<i32>) -> Result<DataFrame> {
         let l = &self.layout;
         let year = match year {
@@ -340,7 +342,10 @@ impl Scores {
         let mut rank = Vec::new();
         let mut of = Vec::new();
         let mut label = Vec::new();
-        let mut push = |lv: &'static str, names: &(String, String, String), column: &[f64]| {
+        let mut reported = Vec::new();
+        let mut reported_median = Vec::new();
+        // `figures`: the reported point values of this year's units (indicators only).
+        let mut push = |lv: &'static str, names: &(String, String, String), column: &[f64], figures: Option<Vec<f64>>| {
             let own = column[r];
             let mut others: Vec<f64> = column[base..base + nu].iter().copied().filter(|x| !x.is_nan()).collect();
             others.sort_by(f64::total_cmp);
@@ -367,12 +372,24 @@ impl Scores {
             rank.push(rk);
             of.push(n as u32);
             label.push(lab);
+            let (own_figure, figure_median) = match figures {
+                Some(mut f) => {
+                    let own_figure = f[r - base];
+                    f.retain(|x| !x.is_nan());
+                    f.sort_by(f64::total_cmp);
+                    (own_figure, if f.is_empty() { f64::NAN } else { crate::stats::quantile(&f, 0.5) })
+                }
+                None => (f64::NAN, f64::NAN),
+            };
+            reported.push(own_figure);
+            reported_median.push(figure_median);
         };
         for (d, &cd) in l.dims.iter().enumerate() {
-            push("dimension", &self.names.dimensions[cd as usize], &self.rows.dim_score[d * n_rows..(d + 1) * n_rows]);
+            push("dimension", &self.names.dimensions[cd as usize], &self.rows.dim_score[d * n_rows..(d + 1) * n_rows], None);
         }
         for (k, &ci) in l.indicators.iter().enumerate() {
-            push("indicator", &self.names.indicators[ci as usize], &self.cells.normalised[k * n_rows..(k + 1) * n_rows]);
+            let figures = (base..base + nu).map(|row| self.cells.reported(k, row, n_rows)).collect();
+            push("indicator", &self.names.indicators[ci as usize], &self.cells.normalised[k * n_rows..(k + 1) * n_rows], Some(figures));
         }
         let n = level.len();
         Ok(DataFrame::new(
@@ -389,6 +406,8 @@ impl Scores {
                 Column::new("rank".into(), rank),
                 Column::new("of".into(), of),
                 Column::new("label".into(), label),
+                float_column("reported", reported),
+                float_column("reported_median", reported_median),
             ],
         )?)
     }
