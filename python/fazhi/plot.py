@@ -1,20 +1,45 @@
 """Altair charts of scores, ranks, target gaps and reported values, for notebooks.
 
-Altair is optional: ``pip install 'fazhi[plot]'``. Each function returns an Altair chart (a
-``Chart`` or a ``LayerChart``) that you can show, save (``chart.save("ranks.html")``), change
+Altair is optional: ``pip install 'fazhi[plot]'`` (Altair and vl-convert-python). Each function
+returns an Altair chart (a ``Chart`` or a ``LayerChart``) that you can show, change
 (``.properties(width=600)``) or combine with others. Fonts are set on the axes, legends, titles
 and text marks, not through a top-level ``configure``, so that the charts stay composable; the
 font list puts CJK fonts first so that Chinese names render.
 
+Without a network
+-----------------
+By default Jupyter draws an Altair chart with JavaScript (Vega) loaded from a CDN on the
+internet, so on a machine that cannot reach it (a government intranet) the chart cell stays
+empty. vl-convert-python bundles the Vega engine and draws charts on the machine itself:
+
+* ``fazhi.plot.offline()`` once at the top of a notebook: every Altair chart is then shown as a
+  static SVG image made in the kernel (no tooltips). ``offline(interactive=True)`` keeps the
+  tooltips with Altair's ``JupyterChart`` widget and the Vega bundle of vl-convert (needs
+  ``pip install anywidget``); ``offline(False)`` restores the renderer that was active before.
+* ``fazhi.plot.save(chart, "ranks.svg")`` writes one chart to a file that opens anywhere without
+  a network: ``.svg`` (an image, no script), ``.png`` (for Word or WPS; twice the pixels by
+  default) or ``.html`` (a page with Vega inlined, about 1 MB, with tooltips).
+  ``fazhi.plot.to_svg(chart)`` returns the SVG text. Altair's own ``chart.save("x.html")`` writes a
+  page that loads Vega from the internet; prefer ``fazhi.plot.save``.
+
+PNG is drawn with the fonts installed on the machine: Chinese needs a CJK font (Microsoft YaHei
+on Windows; ``fonts-noto-cjk`` on Debian or Ubuntu). SVG and HTML are drawn by the browser that
+opens them.
+
 Examples
 --------
 >>> import fazhi.plot  # doctest: +SKIP
+>>> fazhi.plot.offline()  # doctest: +SKIP
 >>> fazhi.plot.ranks(scores, uncertainty=u)  # doctest: +SKIP
 >>> fazhi.plot.trend(panel, "SYN01", "发放法治宣传资料份数")  # doctest: +SKIP
+>>> fazhi.plot.save(fazhi.plot.heatmap(scores), "out/heatmap.svg")  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import importlib.util
+import io
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -22,7 +47,7 @@ import polars as pl
 if TYPE_CHECKING:
     import altair as alt
 
-__all__ = ["FONT", "gaps", "heatmap", "ranks", "trend"]
+__all__ = ["FONT", "gaps", "heatmap", "offline", "ranks", "save", "to_svg", "trend"]
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
@@ -442,3 +467,101 @@ def trend(panel: Any, unit: str | list[str], indicator: str, *, lang: str = "zh"
         w["trend"].format(name=name), subtitle=w["trend_note"], font=FONT, subtitleFont=FONT, anchor="start"
     )
     return alt.layer(band, line, points).properties(title=title, width=420)
+
+
+# Without a network: vl-convert-python bundles Vega and draws the charts on this machine.
+
+
+def _vl_convert() -> Any:
+    try:
+        import vl_convert
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "drawing charts without a network needs vl-convert-python, which is optional: "
+            "pip install 'fazhi[plot]' (or pip install vl-convert-python)"
+        ) from err
+    return vl_convert
+
+
+# The renderer (name, options) that was active before offline() replaced it; offline(False) puts it back.
+_before_offline: tuple[str, dict[str, Any]] | None = None
+
+# The menu of an HTML chart: saving as SVG or PNG works offline; "Open in Vega Editor" needs the web.
+_EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+
+
+def offline(enabled: bool = True, *, interactive: bool = False) -> None:
+    """Show Altair charts in Jupyter without loading anything from the internet.
+
+    Altair's default renderer loads Vega from a CDN, which an intranet machine cannot reach. After
+    ``offline()`` every Altair chart (fazhi's and any other) is drawn in the kernel by vl-convert
+    and shown as a static SVG image: no script, no network, no tooltips; it also stays visible in
+    a notebook saved or exported to HTML. With ``interactive=True`` charts are Altair's
+    ``JupyterChart`` widget running the Vega bundle of vl-convert, with tooltips; this needs
+    ``pip install anywidget`` and a Jupyter that shows widgets (JupyterLab 4, Notebook 7).
+
+    ``offline(False)`` restores the renderer that was active before the first ``offline()``.
+    Needs ``pip install 'fazhi[plot]'`` (Altair and vl-convert-python).
+    """
+    global _before_offline
+    alt = _altair()
+    if not enabled:
+        if _before_offline is not None:
+            name, options = _before_offline
+            alt.renderers.enable(name, **options)
+            _before_offline = None
+        return
+    _vl_convert()
+    if interactive:
+        if importlib.util.find_spec("anywidget") is None:
+            raise ImportError(
+                "fazhi.plot.offline(interactive=True) needs anywidget: pip install anywidget, then "
+                "restart the kernel; or use fazhi.plot.offline() for static charts"
+            )
+        # Bundle Vega now (about a second) rather than at the first chart.
+        alt.JupyterChart.enable_offline()
+    if _before_offline is None:
+        _before_offline = (alt.renderers.active, dict(alt.renderers.options))
+    if interactive:
+        alt.renderers.enable("jupyter", offline=True)
+    else:
+        alt.renderers.enable("svg")
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as SVG text, drawn on this machine by vl-convert: no script and no network.
+
+    The text is drawn with the fonts named in the chart (CJK first) by whatever shows the SVG.
+    Needs ``pip install 'fazhi[plot]'``.
+    """
+    _altair()
+    _vl_convert()
+    out = io.StringIO()
+    chart.save(out, format="svg")
+    return out.getvalue()
+
+
+def save(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0) -> Path:
+    """Write one chart to a file that needs no network to open; the format follows the suffix.
+
+    ``.svg``: a static image (``to_svg``). ``.png``: an image for Word or WPS, ``scale`` times the
+    chart's size in pixels (2 by default, sharp when printed); drawn with this machine's fonts,
+    so Chinese needs a CJK font installed. ``.html``: one page with Vega inlined (about 1 MB),
+    tooltips included. Altair's ``chart.save("x.html")`` would instead load Vega from the internet.
+    Returns the path. Needs ``pip install 'fazhi[plot]'``.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in {".svg", ".png", ".html"}:
+        raise ValueError(f"fazhi.plot.save writes .svg, .png or .html files, not {path.name!r}")
+    if not scale > 0:
+        raise ValueError(f"scale must be a positive number, not {scale!r}")
+    _altair()
+    _vl_convert()
+    if suffix == ".svg":
+        path.write_text(to_svg(chart), encoding="utf-8")
+    elif suffix == ".png":
+        chart.save(str(path), format="png", scale_factor=scale)
+    else:
+        chart.save(str(path), format="html", inline=True, embed_options=_EMBED_OPTIONS)
+    return path

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import fazhi
 import pytest
+from offline_check import assert_offline
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "examples" / "county_scorecard.ipynb"
@@ -50,17 +51,13 @@ def test_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert html.is_file()
     text = html.read_text(encoding="utf-8")
     assert "合成甲镇" in text and "不得引用" in text
-    # The chart cells showed charts: a Vega-Lite bundle, or the HTML renderer's vega-embed page.
-    charts = [
-        o
-        for c in nb.cells
-        if c.cell_type == "code" and "fazhi.plot." in c.source
-        for o in c.outputs
-        if o.output_type == "execute_result"
-    ]
-    assert len(charts) == sum(c.cell_type == "code" and "fazhi.plot." in c.source for c in nb.cells) >= 2
+    # The chart cells showed charts, drawn in the kernel (fazhi.plot.offline()) as SVG images that
+    # load nothing from the internet (issue 16: intranet machines cannot reach Altair's CDN).
+    chart_cells = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("fazhi.plot.")]
+    charts = [o for c in chart_cells for o in c.outputs if o.output_type == "execute_result"]
+    assert len(charts) == len(chart_cells) >= 2
     for o in charts:
-        data = o["data"]
-        assert any(m.startswith("application/vnd.vegalite") for m in data) or "vega" in data.get(
-            "text/html", ""
-        )
+        assert "image/svg+xml" in o["data"], sorted(o["data"])
+    for c in nb.cells:
+        for o in c.get("outputs", []):
+            assert_offline(json.dumps(o, ensure_ascii=False))
