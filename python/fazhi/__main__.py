@@ -167,15 +167,24 @@ def _write_scorecards(  # type: ignore[no-untyped-def]
     lang: str,
     data_note: str | None,
     uncertainty=None,
+    progress=None,
+    sources: bool = True,
 ) -> list[Path]:
-    import fazhi.report
-
     _writable_folder(out, "--out")
-    common = dict(
-        year=year, gaps=gaps, changes=changes, diagnostics=diagnostics, uncertainty=uncertainty, lang=lang
+    options = dict(
+        year=year,
+        panel=panel,
+        gaps=gaps,
+        changes=changes,
+        progress=progress,
+        diagnostics=diagnostics,
+        uncertainty=uncertainty,
+        lang=lang,
+        data_note=data_note,
+        sources=sources,
     )
-    xlsx = scores.to_excel(out / f"{stem}.xlsx", data_note=data_note, **common)
-    html = fazhi.report.write_html(out / f"{stem}.html", scores, panel=panel, data_note=data_note, **common)
+    xlsx = scores.to_excel(out / f"{stem}.xlsx", **options)
+    html = scores.to_html(out / f"{stem}.html", **options)
     return [Path(xlsx), Path(html)]
 
 
@@ -268,6 +277,7 @@ def _demo(args: argparse.Namespace) -> int:
         panel=demo,
         gaps=demo.gaps(targets),
         changes=demo.changes(),
+        progress=progress,
         diagnostics=flags,
         lang=args.lang,
         data_note=note,
@@ -480,10 +490,12 @@ def _score(args: argparse.Namespace) -> int:
         panel=panel,
         gaps=panel.gaps(targets) if targets is not None else None,
         changes=panel.changes(),
+        progress=panel.progress(targets) if targets is not None else None,
         diagnostics=panel.diagnostics(),
         lang=args.lang,
         data_note=args.data_note,
         uncertainty=uncertainty,
+        sources=not args.no_sources,
     )
     print("scorecards written: " + ", ".join(str(f) for f in files))
     return 0
@@ -547,7 +559,14 @@ def main(argv: list[str] | None = None) -> int:
     sc.add_argument(
         "--units-sheet", default=None, help="sheet of a spreadsheet unit table (default: the first)"
     )
-    sc.add_argument("--targets", type=_file, default=None, help="plan targets (for the gaps sheet)")
+    sc.add_argument(
+        "--targets", type=_file, default=None, help="plan targets (the targets and plan-progress sections)"
+    )
+    sc.add_argument(
+        "--no-sources",
+        action="store_true",
+        help="leave the reported values and their source sentences out of the scorecards (a shorter print)",
+    )
     sc.add_argument(
         "--targets-sheet", default=None, help="sheet of a spreadsheet of targets (default: the first)"
     )

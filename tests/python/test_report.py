@@ -1,8 +1,5 @@
-"""The HTML scorecard: self-contained, bilingual, escaped, and with a stable structure.
-
-Until the Rust scoring engine is in the build, the scores come from `scores_fake` (plain polars over
-the synthetic demo county, same properties and column types as `panel.score()`). The last test runs
-on the real engine as soon as `Panel.score` exists.
+"""The HTML scorecard, rendered in Rust from the same view-model as the workbook: self-contained,
+bilingual, escaped, printable, and with a stable structure. The data are the synthetic demo county.
 """
 
 from __future__ import annotations
@@ -15,30 +12,38 @@ from pathlib import Path
 import fazhi
 import polars as pl
 import pytest
-from fazhi.report import LABELS, render_html, write_html
-from scores_fake import FakeScores, demo_panel, demo_targets, fake_scores, fake_uncertainty, with_unranked
+from fazhi.report import render_html, write_html
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
+DEMO = Path(fazhi.datasets_dir()) / "demo"
 YEAR = 2024
 
 
 @pytest.fixture(scope="module")
 def panel() -> fazhi.Panel:
-    return demo_panel()
+    return fazhi.Panel.read(DEMO / "panel.csv", units=DEMO / "units.csv")
 
 
 @pytest.fixture(scope="module")
-def scores(panel: fazhi.Panel) -> FakeScores:
-    return with_unranked(fake_scores(panel), "SYN14", YEAR)
+def targets() -> fazhi.Targets:
+    return fazhi.Targets.read(DEMO / "targets.csv")
 
 
 @pytest.fixture(scope="module")
-def full_html(panel: fazhi.Panel, scores: FakeScores) -> str:
+def scores(panel: fazhi.Panel) -> fazhi.Scores:
+    # A coverage threshold of 90 % leaves the two townships with 88 % unranked.
+    return panel.score(min_coverage=(2 / 3, 0.9))
+
+
+@pytest.fixture(scope="module")
+def full_html(panel: fazhi.Panel, scores: fazhi.Scores, targets: fazhi.Targets) -> str:
     return render_html(
         scores,
         panel=panel,
-        gaps=panel.gaps(demo_targets()),
-        uncertainty=fake_uncertainty(scores),
+        gaps=panel.gaps(targets),
+        progress=panel.progress(targets),
+        diagnostics=panel.diagnostics(),
+        uncertainty=panel.uncertainty(YEAR, draws=40, progress=False, min_coverage=(2 / 3, 0.9)),
     )
 
 
@@ -112,49 +117,56 @@ def test_html_is_self_contained(full_html: str) -> None:
     assert "@import" not in lowered
     assert "url(" not in lowered
     assert "<style>" in lowered and "@media print" in lowered
-    # Each township section starts a printed page.
+    # Each township section starts a printed page; the ranking is on the first one.
     assert re.search(r"section\.unit[^{]*\{[^}]*break-before: page", full_html)
 
 
 def test_html_names_every_township_in_chinese(full_html: str) -> None:
-    units = pl.read_csv(Path(fazhi.datasets_dir()) / "demo" / "units.csv")
+    units = pl.read_csv(DEMO / "units.csv")
     for name in units["name"]:
         assert f">{name}</h2>" in full_html
-    for label in (
-        "县域总览",
-        "综合排名",
-        "分维度得分",
-        "各维度得分",
-        "未完成目标",
-        "报告数据与原文",
-        "方法说明",
-    ):
+    for label in ("县域总览", "综合排名", "分维度得分", "各维度得分", "目标完成情况", "规划进度", "报告数据与原文", "方法说明"):
         assert label in full_html
     assert '<html lang="zh-CN">' in full_html
     # Chinese names of dimensions and indicators, and a value as it was written.
     assert "普法宣传" in full_html and "发放法治宣传资料份数" in full_html
-    assert "合成（虚构）数据" in full_html  # the fake's settings say data = synthetic
+    assert "合成（虚构）数据" in full_html  # the demo's settings say data = synthetic
 
 
 def test_html_sections_and_ranking(full_html: str) -> None:
     parser = _parse(full_html)
     ids = [line.split("#", 1)[1] for line in parser.outline if line.startswith("section#")]
-    assert ids[0] == "overview" and ids[-2:] == ["methodology", "quality"]
-    assert len(ids) == 3 + 14
-    # The ranking lists the 13 ranked units in rank order; the unranked one is listed apart.
+    assert ids[:2] == ["overview", "heatmap-section"] and ids[-3:] == ["progress", "methodology", "quality"]
+    assert len(ids) == 5 + 14
+    # The ranking lists the 12 ranked units in rank order; the unranked ones are listed apart.
     ranking = full_html.split('<table class="ranking">', 1)[1].split("</table>", 1)[0]
-    assert ranking.count("<tr>") == 1 + 13
-    assert "合成卯乡" not in ranking
-    assert "未参与排名" in full_html and "coverage 0.62 below 0.8" in full_html
-    # With uncertainty, every ranked row has a rank-interval whisker.
-    assert "名次区间" in ranking and ranking.count("<circle") == 13
+    assert ranking.count("<tr>") == 1 + 12
+    assert "合成卯乡" not in ranking and "合成丑乡" not in ranking
+    assert "未参与排名" in full_html
+    # With uncertainty, every ranked row has a rank-interval whisker, in whole ranks, and a legend.
+    assert "名次区间" in ranking and ranking.count("<circle") == 12
+    assert re.search(r"\d\.\d+–\d", ranking) is None
+    assert "90%的名次落在此区间内" in full_html
+
+
+def test_plan_progress_section(full_html: str) -> None:
+    progress = full_html.split('<section id="progress">', 1)[1].split("</section>", 1)[0]
+    # The demo's 2025 targets, for every township: the figure now, the target and the pace.
+    assert "2025年目标" in progress and "按当前速度预计" in progress
+    assert "项规划目标" in progress
+    assert "2024年目标" not in progress
+
+
+def test_figures_stand_beside_scores(full_html: str) -> None:
+    # A strength or weakness reads with the reported figure and the county median behind it.
+    assert re.search(r"：\d+\.\d分（[^）]*中位数[^）]*），第\d+名", full_html)
 
 
 def test_html_structure_snapshot(full_html: str) -> None:
     _check_snapshot("report_structure_zh.txt", "\n".join(_parse(full_html).outline) + "\n")
 
 
-def test_html_in_english(panel: fazhi.Panel, scores: FakeScores) -> None:
+def test_html_in_english(panel: fazhi.Panel, scores: fazhi.Scores) -> None:
     text = render_html(scores, panel=panel, lang="en", data_note="Demo only")
     assert '<html lang="en">' in text
     for label in ("County overview", "Composite ranking", "Dimension scores", "Methodology", "Data quality"):
@@ -166,77 +178,57 @@ def test_html_in_english(panel: fazhi.Panel, scores: FakeScores) -> None:
     _parse(text)
 
 
-def test_text_from_data_is_escaped(panel: fazhi.Panel, scores: FakeScores) -> None:
-    hostile = "<b>合成甲镇</b>"
-    composite = scores.composite.with_columns(
-        name=pl.when(pl.col("unit") == "SYN01").then(pl.lit(hostile)).otherwise(pl.col("name"))
-    )
-    tampered = FakeScores(
-        composite,
-        scores.dimensions,
-        scores.contributions,
-        scores.excluded,
-        scores.weights,
-        {**scores.settings, "note": '"><script>alert(1)</script>'},
-        scores.catalogue,
-    )
-    text = render_html(tampered, panel=panel, title="A & B <i>", data_note="<u>note</u>")
-    assert "<b>合成甲镇" not in text
-    assert "&lt;b&gt;合成甲镇&lt;/b&gt;" in text
-    assert "<script" not in text and "&lt;script&gt;" in text
-    assert "<title>A &amp; B &lt;i&gt;</title>" in text
-    assert "&lt;u&gt;note&lt;/u&gt;" in text
-    _parse(text)
-
-
-def test_sources_are_quoted_and_escaped() -> None:
+def test_text_from_data_is_escaped(tmp_path: Path) -> None:
     frame = pl.DataFrame(
         {
-            "unit": ["甲镇", "甲镇", "乙镇", "乙镇"],
-            "year": [2023, 2023, 2023, 2023],
-            "indicator": [
-                "PUB_MATERIALS",
-                "DISP_DISPUTES_MEDIATED",
-                "PUB_MATERIALS",
-                "DISP_DISPUTES_MEDIATED",
-            ],
-            "value": ["1060多份", "90余件", "800份", "约50件"],
-            "source": ["累计发放法治宣传资料1060多份<宣传>", "调解矛盾纠纷90余件", "发放800份", "调解约50件"],
+            "unit": ["<b>甲镇</b>", "<b>甲镇</b>", "乙镇", "乙镇", "丙镇", "丙镇"],
+            "year": [2023] * 6,
+            "indicator": ["PUB_MATERIALS", "DISP_DISPUTES_MEDIATED"] * 3,
+            "value": ["1060多份", "90余件", "800份", "约50件", "900份", "60件"],
+            "source": ["累计发放法治宣传资料1060多份<宣传>", "调解矛盾纠纷90余件", "发放800份", "调解约50件", "发放900份", "调解60件"],
         }
     )
     small = fazhi.Panel(frame)
     assert small.rejected.height == 0
-    units = pl.DataFrame({"code": ["甲镇", "乙镇"], "name": ["甲镇", "乙镇"], "county": ["某县", "某县"]})
-    text = render_html(fake_scores(small, units), panel=small)
+    text = render_html(small.score(), panel=small, title="A & B <i>", data_note="<u>note</u>")
+    assert "<b>甲镇" not in text and "&lt;b&gt;甲镇&lt;/b&gt;" in text
+    assert "<title>A &amp; B &lt;i&gt;</title>" in text
+    assert "&lt;u&gt;note&lt;/u&gt;" in text
+    # Sources are quoted as written (and escaped); qualified values show their interval.
     assert "累计发放法治宣传资料1060多份&lt;宣传&gt;" in text
-    assert "1060多份" in text and "[1,060, 1,070]" in text and "不少于" in text
+    assert "1060多份" in text and "[1060, 1069]" in text
     # Codes that are not ASCII get a stable fragment id, used by the table of contents too.
-    ids = re.findall(r'<section class="unit" id="(unit-[0-9a-f]{10})">', text)
-    assert len(ids) == 2 and all(f'href="#{i}"' in text for i in ids)
+    ids = re.findall(r'<section class="unit" id="(u-[0-9A-Za-z_-]+)">', text)
+    assert len(ids) == 3 and all(f'href="#{i}"' in text for i in ids)
+    _parse(text)
 
 
-def test_year_choice_and_errors(panel: fazhi.Panel, scores: FakeScores, tmp_path: Path) -> None:
+def test_year_choice_sources_and_errors(panel: fazhi.Panel, scores: fazhi.Scores, tmp_path: Path) -> None:
     text = render_html(scores, panel=panel, year=2022)
     assert "2022年度" in text and "合成卯乡" in text
-    with pytest.raises(ValueError, match="no rows for 1999"):
+    with pytest.raises(ValueError, match="year 1999 was not scored"):
         render_html(scores, year=1999)
     with pytest.raises(ValueError, match="lang"):
         render_html(scores, lang="fr")
     out = write_html(tmp_path / "card.html", scores, title="县域评估")
     assert out == tmp_path / "card.html"
     assert "<title>县域评估</title>" in out.read_text(encoding="utf-8")
+    # sources=False leaves the table of reported values out, for a shorter print.
+    short = render_html(scores, panel=panel, sources=False)
+    assert "报告数据与原文" not in short and len(short) < len(render_html(scores, panel=panel)) / 2
 
 
-def test_labels_exist_in_both_languages() -> None:
-    assert set(LABELS["zh"]) == set(LABELS["en"])
-
-
-@pytest.mark.skipif(
-    not hasattr(fazhi.Panel, "score"), reason="Panel.score (the scoring engine) is not built yet"
-)
-def test_real_scores_render(panel: fazhi.Panel) -> None:
-    scores = panel.score()  # type: ignore[attr-defined]
-    text = render_html(scores, panel=panel, gaps=panel.gaps(demo_targets()))
-    parser = _parse(text)
-    assert "section#overview" in parser.outline and "section#quality" in parser.outline
-    assert "合成甲镇" in text
+def test_workbook_and_page_share_one_model(panel: fazhi.Panel, scores: fazhi.Scores, targets: fazhi.Targets, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    gaps = panel.gaps(targets)
+    page = render_html(scores, panel=panel, gaps=gaps)
+    book = openpyxl.load_workbook(scores.to_excel(tmp_path / "card.xlsx", panel=panel, gaps=gaps))
+    ranking = book["排名"]
+    # The same township leads both, with the same score to one decimal.
+    first = [c.value for c in ranking[6]]
+    assert first[0] == 1
+    assert f">{first[1]}</a></td>\n<td class=\"num\">{first[4]:.1f}</td>" in page
+    # The ranking sheet prints on one A4 page, its header row repeated.
+    assert ranking.page_setup.paperSize == ranking.PAPERSIZE_A4
+    assert ranking.sheet_properties.pageSetUpPr.fitToPage
+    assert ranking.print_title_rows == "5:5"
