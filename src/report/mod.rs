@@ -18,7 +18,7 @@ mod xlsx;
 
 use polars::prelude::DataFrame;
 
-pub use labels::Lang;
+pub use labels::{Lang, SETTING_NAMES, Term, recognised};
 
 use crate::scoring::Scores;
 
