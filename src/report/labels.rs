@@ -1,7 +1,7 @@
 //! Chinese (default) and English labels of the scorecard: one vocabulary for every string a
 //! reader sees.
 //!
-//! - [`Lang::label`]: layout keys (sheet names, titles, column headers), from [`LABELS`].
+//! - [`Lang::label`]: layout keys (sheet names, titles, column headers), from the `LABELS` table.
 //! - [`Lang::term`]: the word for a closed-set code of a frame (`met`, `at_least`, `jump`,
 //!   `few_units`, …), by its [`Term`] kind; [`Lang::flags`] for a comma-separated list of flags.
 //! - [`Lang::sentence`]: a generated English sentence of a `reason`, `detail` or `message`
