@@ -76,7 +76,7 @@ fn scorecard_workbook_has_every_sheet_and_the_ranking() {
     assert_eq!(body[0][2], first_code);
     // The methodology sheet records the catalogue version.
     let method = book.worksheet_range("方法说明").unwrap();
-    assert!(method.rows().any(|r| r.len() >= 2 && text(&r[0]) == "指标体系版本" && text(&r[1]) == "2025.1"), "{method:?}");
+    assert!(method.rows().any(|r| r.len() >= 2 && text(&r[0]) == "指标目录版本" && text(&r[1]) == "2025.1"), "{method:?}");
     // English labels on request.
     let en = dir.path().join("en.xlsx");
     Scorecard { lang: Lang::En, ..Scorecard::new(&scores) }.write_xlsx(&en).unwrap();

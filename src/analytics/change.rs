@@ -67,8 +67,8 @@ pub const CHANGE_COLUMNS: &[&str] = &[
     "reason",
 ];
 
-const STATUS: [&str; 4] = ["improved", "unchanged", "declined", "no_baseline"];
-const REASONS: [&str; 6] = [
+pub(crate) const STATUS: [&str; 4] = ["improved", "unchanged", "declined", "no_baseline"];
+pub(crate) const REASONS: [&str; 6] = [
     "no earlier observation",
     "the previous observation is more than max_gap years earlier",
     "previous value is 0: relative change undefined",

@@ -46,6 +46,23 @@ impl Default for DiagnosticOptions {
 /// The columns of [`diagnostics`].
 pub const DIAGNOSTIC_COLUMNS: &[&str] = &["unit", "year", "indicator", "name_zh", "check", "severity", "value", "expected", "message"];
 
+/// Every check name, for the label table (report/labels) and its tests.
+pub(crate) const CHECKS: [&str; 11] = [
+    "ratio_above_100",
+    "rate_mismatch",
+    "fraction_percent",
+    "claim_100",
+    "drop_to_zero",
+    "jump",
+    "qualified_share",
+    "rate_out_of_range",
+    "negative_count",
+    "fractional_count",
+    "template_placeholder",
+];
+/// Every severity.
+pub(crate) const SEVERITIES: [&str; 2] = ["warning", "info"];
+
 struct Flag {
     unit: String,
     year: Option<i32>,
@@ -270,6 +287,10 @@ fn diagnostics_frame(panel: &Panel, options: &DiagnosticOptions) -> Result<DataF
         .as_ref()
         .map(|us| us.iter().map(|u| panel.units().and_then(|t| t.resolve(u)).map_or(u.clone(), |x| x.code.clone())).collect());
     flags.retain(|f| unit_filter.as_ref().is_none_or(|us| us.contains(&f.unit)) && f.year.is_none_or(|y| options.filter.keeps_year(y)));
+    debug_assert!(
+        flags.iter().all(|f| CHECKS.contains(&f.check) && SEVERITIES.contains(&f.severity)),
+        "a check or severity outside CHECKS / SEVERITIES, which the label table is tested against"
+    );
     flags.sort_by(|a, b| (&a.unit, a.year, &a.indicator, a.check).cmp(&(&b.unit, b.year, &b.indicator, b.check)));
     Ok(DataFrame::new(
         flags.len(),

@@ -104,8 +104,8 @@ pub const GAP_COLUMNS: &[&str] = &[
     "target_origin",
 ];
 
-const STATUS: [&str; 3] = ["met", "missed", "no_data"];
-const TIERS: [&str; 4] = ["none", "threshold", "base", "challenge"];
+pub(crate) const STATUS: [&str; 3] = ["met", "missed", "no_data"];
+pub(crate) const TIERS: [&str; 4] = ["none", "threshold", "base", "challenge"];
 
 /// The result for one observation against one target, before it becomes columns.
 #[derive(Debug, Clone, PartialEq)]

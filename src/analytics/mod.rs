@@ -21,6 +21,15 @@ pub(crate) fn achievement(t: &Target, x: f64, options: &GapOptions) -> Option<f6
 }
 pub use progress::{PROGRESS_COLUMNS, ProgressMethod, ProgressOptions, ProgressThresholds, progress};
 
+/// The category strings the analytics write, for the label table's tests (report/labels).
+#[cfg(test)]
+pub(crate) mod codes {
+    pub(crate) use super::change::{REASONS as CHANGE_REASONS, STATUS as CHANGE_STATUS};
+    pub(crate) use super::diagnostics::{CHECKS, SEVERITIES};
+    pub(crate) use super::gaps::{STATUS as GAP_STATUS, TIERS};
+    pub(crate) use super::progress::{COMPOUND, GROWTH, LINEAR, METHODS, OTHER_CATEGORIES};
+}
+
 use polars::prelude::*;
 
 use crate::error::{Error, Location, Result};

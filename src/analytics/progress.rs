@@ -175,9 +175,13 @@ fn band(x: f64, cuts: &[f64; 3], names: [&'static str; 4]) -> &'static str {
     }
 }
 
-const COMPOUND: [&str; 4] = ["substantial_progress", "moderate_progress", "limited_progress", "moving_away"];
-const LINEAR: [&str; 4] = ["on_track", "moderately_improving", "stagnating", "decreasing"];
-const GROWTH: [&str; 4] = ["substantial_growth", "moderate_growth", "limited_growth", "deterioration"];
+pub(crate) const COMPOUND: [&str; 4] = ["substantial_progress", "moderate_progress", "limited_progress", "moving_away"];
+pub(crate) const LINEAR: [&str; 4] = ["on_track", "moderately_improving", "stagnating", "decreasing"];
+pub(crate) const GROWTH: [&str; 4] = ["substantial_growth", "moderate_growth", "limited_growth", "deterioration"];
+/// The categories outside the three bands.
+pub(crate) const OTHER_CATEGORIES: [&str; 4] = ["achieved", "maintaining", "insufficient_data", "undefined"];
+/// Every `method_used`.
+pub(crate) const METHODS: [&str; 4] = ["compound", "linear", "growth", "linear (compound undefined for zero or negative values)"];
 
 /// The value the plan aims at: the target, or for `between` the nearer end of the band.
 fn aim(t: &Target, xb: f64) -> f64 {
@@ -225,6 +229,11 @@ fn progress_frame(panel: &Panel, targets: Option<&Targets>, options: &ProgressOp
             }
         }
     }
+    debug_assert!(
+        rows.iter().all(|r| [COMPOUND, LINEAR, GROWTH, OTHER_CATEGORIES].iter().any(|set| set.contains(&r.category))
+            && r.method_used.as_deref().is_none_or(|m| METHODS.contains(&m))),
+        "a progress category or method outside the lists the label table is tested against"
+    );
     let codes = panel.unit_codes();
     Ok(DataFrame::new(
         rows.len(),

@@ -1,4 +1,24 @@
-//! Chinese (default) and English labels of the scorecard.
+//! Chinese (default) and English labels of the scorecard: one vocabulary for every string a
+//! reader sees.
+//!
+//! - [`Lang::label`]: layout keys (sheet names, titles, column headers), from the `LABELS` table.
+//! - [`Lang::term`]: the word for a closed-set code of a frame (`met`, `at_least`, `jump`,
+//!   `few_units`, …), by its [`Term`] kind; [`Lang::flags`] for a comma-separated list of flags.
+//! - [`Lang::sentence`]: a generated English sentence of a `reason`, `detail` or `message`
+//!   column, recognised against the table of templates in `labels/sentences.rs`.
+//! - [`Lang::setting`]: the name and readable value of a scoring setting.
+//! - [`Lang::cell`]: any text cell of a frame, by its column (term, flags or sentence).
+//!
+//! Unknown codes and sentences come back unchanged, never dropped.
+
+mod sentences;
+mod settings;
+mod terms;
+#[cfg(test)]
+mod tests;
+
+pub use settings::SETTING_NAMES;
+pub use terms::Term;
 
 /// The language of labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -33,6 +53,80 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// The reader's word for `code`, a code of kind `kind` (`term(Term::Comparator, "at_least")`
+    /// is 不低于 in Chinese, "at least" in English); the code itself when it is not known.
+    pub fn term(self, kind: Term, code: &str) -> String {
+        if kind == Term::Impute
+            && let Some(k) = code.strip_prefix("carry_forward:")
+        {
+            return match self {
+                Self::Zh => format!("沿用往年值（最多{k}年）"),
+                Self::En => format!("Carry forward (up to {k} years)"),
+            };
+        }
+        match (self, kind.lookup(code)) {
+            (Self::Zh, Some((zh, _))) => zh.to_string(),
+            (Self::En, Some((_, en))) => en.to_string(),
+            (_, None) => code.to_string(),
+        }
+    }
+
+    /// A comma-separated list of flags ("qualified,imputed", the composite's `flags`) in words:
+    /// 含限定值、含插补.
+    pub fn flags(self, text: &str) -> String {
+        let sep = if self == Self::Zh { "、" } else { ", " };
+        text.split(',').map(str::trim).filter(|f| !f.is_empty()).map(|f| self.term(Term::Flag, f)).collect::<Vec<_>>().join(sep)
+    }
+
+    /// The reader's version of a sentence the library generated (a `reason`, `detail` or
+    /// `message`): in Chinese, the matching template filled with the sentence's numbers and with
+    /// its indicator, dimension and unit codes shown by `names` (the code itself where `names`
+    /// returns `None`); in English, the sentence with those codes named. A sentence no template
+    /// fits comes back unchanged.
+    pub fn sentence(self, text: &str, names: &dyn Fn(&str) -> Option<String>) -> String {
+        sentences::translate(self, text, names).map_or_else(|| text.to_string(), |(out, _)| out)
+    }
+
+    /// The reader's name of a scoring setting (a key of `Scores::settings()`) and its value in
+    /// words: `normalise = minmax` is (标准化方法, 最小–最大值法（0–100）); lists and JSON become
+    /// text, booleans 是/否. Unknown keys keep their name.
+    pub fn setting(self, key: &str, value: &str) -> (String, String) {
+        settings::setting(self, key, value, &|_| None)
+    }
+
+    /// [`Lang::setting`], with the indicator and dimension codes of a value (the `weights`)
+    /// shown by `names`.
+    pub fn setting_named(self, key: &str, value: &str, names: &dyn Fn(&str) -> Option<String>) -> (String, String) {
+        settings::setting(self, key, value, names)
+    }
+
+    /// A text cell of a frame column in words: a term for the columns of codes
+    /// ([`Term::of_column`]), the flags in words, a sentence for `reason` (when it is not a
+    /// code), `detail`, `message` and `skipped`, and anything else as written.
+    pub fn cell(self, column: &str, text: &str, names: &dyn Fn(&str) -> Option<String>) -> String {
+        match column {
+            "flags" => self.flags(text),
+            "reason" => match [Term::Reason, Term::Rejection, Term::Skip].into_iter().find(|t| t.lookup(text).is_some()) {
+                Some(kind) => self.term(kind, text),
+                None => self.sentence(text, names),
+            },
+            "detail" | "message" | "skipped" => self.sentence(text, names),
+            _ => match Term::of_column(column) {
+                Some(kind) => self.term(kind, text),
+                None => text.to_string(),
+            },
+        }
+    }
+}
+
+/// True when `text` is a sentence the library generates, with every nested sentence recognised
+/// too: what keeps the template table complete (a new sentence without a template fails the
+/// tests that collect every sentence of every frame).
+pub fn recognised(text: &str) -> bool {
+    sentences::translate(Lang::Zh, text, &|_| None).is_some_and(|(_, whole)| whole)
+}
+
 /// (key, Chinese, English).
 const LABELS: &[(&str, &str, &str)] = &[
     // Sheets.
@@ -47,8 +141,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("title_dimensions", "各维度得分（0–100，颜色越绿越好）", "Dimension scores (0–100, greener is better)"),
     (
         "title_targets",
-        "计划目标完成情况（红：未完成；黄：完成率≥90%但未达标；绿：达标；灰：无数据）",
-        "Plan targets (red: missed; amber: missed with 完成率 ≥ 90 %; green: met; grey: no data)",
+        "计划目标达标情况（红：未达标；黄：未达标但完成率≥90%；绿：达标；灰：无数据）",
+        "Plan targets (red: missed; amber: missed with achievement ≥ 90 %; green: met; grey: no data)",
     ),
     ("title_changes", "与上年相比的变化", "Change from the previous year"),
     ("title_quality", "数据质量提示（只提示，不修改数据）", "Data-quality flags (flagged, never fixed)"),
@@ -58,7 +152,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("title_unit_dims", "各维度得分", "Dimension scores"),
     ("title_strengths", "优势（前四分之一）", "Strengths (top quarter)"),
     ("title_weaknesses", "短板（后四分之一）", "Weaknesses (bottom quarter)"),
-    ("title_missed", "未完成的目标", "Missed targets"),
+    ("title_missed", "未达标的目标", "Missed targets"),
     ("data_note", "数据说明", "About the data"),
     ("year", "年份", "Year"),
     ("not_ranked", "未排名", "not ranked"),
@@ -179,7 +273,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("figure_with_median", "{value}，{scope}中位数{median}", "{value}; {scope} median {median}"),
     ("scope_county", "全县", "county"),
     ("scope_all", "参评单位", "overall"),
-    ("targets", "目标完成情况", "Targets"),
+    ("targets", "目标达标情况", "Targets"),
     ("missed_targets", "未达标的目标", "Missed targets"),
     (
         "targets_summary",
@@ -200,7 +294,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("no_panel", "未提供面板数据。", "No panel was given."),
     ("methodology", "方法说明", "Methodology"),
     ("settings", "计算设置", "Settings"),
-    ("catalogue", "指标体系", "Catalogue"),
+    ("catalogue", "指标目录", "Catalogue"),
     ("weights_dimension", "维度权重", "Dimension weights"),
     ("weights_indicator", "指标权重", "Indicator weights"),
     ("item_name", "名称", "Name"),
@@ -208,7 +302,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("excluded", "未计入得分的数据", "Data left out of the scores"),
     ("diagnostics", "数据诊断", "Diagnostics"),
     ("more_rows", "另有{n}行未显示，见Excel工作簿。", "{n} more rows are in the Excel workbook."),
-    ("generated", "由 fazhi {version} 生成；指标体系版本 {catalogue}。", "Generated by fazhi {version}; catalogue version {catalogue}."),
+    ("generated", "由 fazhi {version} 生成；指标目录版本 {catalogue}。", "Generated by fazhi {version}; catalogue version {catalogue}."),
     ("data_real", "本报告使用真实数据。", "This report uses real data."),
     (
         "data_synthetic",
@@ -233,7 +327,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("progress", "规划进度", "Plan progress"),
     (
         "progress_note",
-        "按报告年份之间的年均增速外推到目标年份，判断能否如期完成规划目标；只作提示，不计入得分。",
+        "按报告年份之间的年均增速外推到目标年份，判断能否如期实现规划目标；只作提示，不计入得分。",
         "The average annual pace between reported years is carried forward to the target year to judge whether the plan will be met; a signal only, not part of the scores.",
     ),
     ("progress_now", "{year}年{value}", "{year}: {value}"),

@@ -23,7 +23,7 @@ mod xlsx;
 
 use polars::prelude::DataFrame;
 
-pub use labels::Lang;
+pub use labels::{Lang, SETTING_NAMES, Term, recognised};
 pub use model::{Model, TOP_CHANGES, TOP_POINTS};
 
 use crate::error::{Error, Result};

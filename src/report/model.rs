@@ -8,7 +8,7 @@ use polars::prelude::DataFrame;
 use serde::Serialize;
 
 use super::frame::Cols;
-use super::{Lang, Scorecard};
+use super::{Lang, Scorecard, Term};
 use crate::error::{Error, Result};
 use crate::io::format_number;
 use crate::model::{Catalogue, Indicator, Measure};
@@ -411,17 +411,21 @@ impl Ctx<'_> {
         self.unit_names.get(code).cloned().unwrap_or_else(|| code.to_string())
     }
 
-    // Until the vocabulary lands: codes through the layout table, sentences as generated.
-    fn term(&self, _kind: &str, code: &str) -> String {
-        self.lang.label(code).to_string()
+    fn term(&self, kind: Term, code: &str) -> String {
+        self.lang.term(kind, code)
+    }
+
+    /// Indicator, dimension and unit codes inside generated sentences read as names.
+    fn name_of(&self, code: &str) -> Option<String> {
+        self.indicator_names.get(code).or_else(|| self.dimension_names.get(code)).or_else(|| self.unit_names.get(code)).cloned()
     }
 
     fn sentence(&self, text: &str) -> String {
-        text.to_string()
+        self.lang.sentence(text, &|code: &str| self.name_of(code))
     }
 
     fn setting(&self, key: &str, value: &str) -> (String, String) {
-        (key.to_string(), value.to_string())
+        self.lang.setting_named(key, value, &|code: &str| self.name_of(code))
     }
 
     fn figure(&self, x: f64, indicator: &str) -> String {
@@ -539,7 +543,7 @@ impl Scorecard<'_> {
                     score: score[i],
                     rank_change: rank_change[i],
                     coverage: coverage[i],
-                    flags: split(&flags[i]).iter().filter(|f| !common.contains(*f)).map(|f| ctx.term("flag", f)).collect(),
+                    flags: split(&flags[i]).iter().filter(|f| !common.contains(*f)).map(|f| ctx.term(Term::Flag, f)).collect(),
                     interval: intervals.get(&unit).cloned(),
                     reason: reasons[i].as_deref().map(|r| ctx.sentence(r)),
                     dims: dim_order.iter().map(|d| dim_scores.get(&(unit.clone(), d.clone())).and_then(|x| x.0)).collect(),
@@ -631,7 +635,7 @@ impl Scorecard<'_> {
                         let qualifier = q[k]
                             .as_deref()
                             .filter(|q| !q.is_empty() && *q != "exact")
-                            .map(|q| ctx.term("qualifier", q))
+                            .map(|q| ctx.term(Term::Qualifier, q))
                             .unwrap_or_default();
                         (
                             indicator_order.get(code.as_str()).copied().unwrap_or(usize::MAX),
@@ -664,7 +668,7 @@ impl Scorecard<'_> {
                 rank_change: row.rank_change,
                 interval: row.interval.clone(),
                 coverage: row.coverage,
-                flags: split(&flags[i]).iter().map(|f| ctx.term("flag", f)).collect(),
+                flags: split(&flags[i]).iter().map(|f| ctx.term(Term::Flag, f)).collect(),
                 reason: row.reason.clone(),
                 dimensions: dimensions_rows,
                 strengths,
@@ -710,7 +714,7 @@ impl Scorecard<'_> {
             median: county_median,
             intervals: !intervals.is_empty(),
             interval_legend: (!intervals.is_empty()).then(|| lang.label("interval_legend").to_string()),
-            common_flags: common.iter().map(|f| ctx.term("flag", f)).collect(),
+            common_flags: common.iter().map(|f| ctx.term(Term::Flag, f)).collect(),
             ranking,
             dimensions,
             units: cards,
@@ -753,7 +757,7 @@ impl Scorecard<'_> {
                     value_text,
                     gap: gap[i],
                     achievement: ach[i],
-                    status_text: ctx.term("status", &s),
+                    status_text: ctx.term(Term::Status, &s),
                     colour: rag(&s, ach[i]),
                     status: s,
                     certain_text: certain[i]
@@ -794,7 +798,7 @@ impl Scorecard<'_> {
                     abs_change: abs[i],
                     rel_change: rel[i],
                     change_text,
-                    status_text: ctx.term("status", &s),
+                    status_text: ctx.term(Term::Status, &s),
                     colour: match s.as_str() {
                         "improved" => "green",
                         "declined" => "red",
@@ -846,7 +850,7 @@ impl Scorecard<'_> {
                     target_text,
                     projected_value: projected[i],
                     sentence: format!("{now} → {aim}{pace}"),
-                    category_text: ctx.term("progress", &cat),
+                    category_text: ctx.term(Term::Progress, &cat),
                     colour: progress_colour(&cat),
                     category: cat,
                     reason: reason[i].as_deref().map(|r| ctx.sentence(r)),
@@ -1005,12 +1009,12 @@ impl Scorecard<'_> {
                     (None, Some(d)) => ctx.dimension_names.get(d).cloned().unwrap_or_else(|| d.clone()),
                     _ => String::new(),
                 };
-                let level_text = level[i].as_deref().map(|l| ctx.term("level", l)).unwrap_or_default();
+                let level_text = level[i].as_deref().map(|l| ctx.term(Term::Level, l)).unwrap_or_default();
                 QualityRow {
                     unit_name: unit[i].as_deref().map(|u| ctx.unit_name(u)).unwrap_or_else(|| lang.label("all_units").to_string()),
                     year: yr[i],
                     what,
-                    kind: reason[i].as_deref().map(|r| ctx.term("exclusion", r)).unwrap_or_default(),
+                    kind: reason[i].as_deref().map(|r| ctx.term(Term::Reason, r)).unwrap_or_default(),
                     severity: level_text,
                     severe: false,
                     message: detail[i].as_deref().map(|d| ctx.sentence(d)).unwrap_or_default(),
@@ -1028,8 +1032,8 @@ impl Scorecard<'_> {
                     unit_name: unit[i].as_deref().map(|u| ctx.unit_name(u)).unwrap_or_else(|| lang.label("all_units").to_string()),
                     year: yr[i],
                     what: ind[i].as_deref().map(|c| ctx.indicator_name(c)).unwrap_or_default(),
-                    kind: check[i].as_deref().map(|c| ctx.term("check", c)).unwrap_or_default(),
-                    severity: severity[i].as_deref().map(|s| ctx.term("severity", s)).unwrap_or_default(),
+                    kind: check[i].as_deref().map(|c| ctx.term(Term::Check, c)).unwrap_or_default(),
+                    severity: severity[i].as_deref().map(|s| ctx.term(Term::Severity, s)).unwrap_or_default(),
                     severe,
                     message: message[i].as_deref().map(|m| ctx.sentence(m)).unwrap_or_default(),
                 });

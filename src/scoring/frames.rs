@@ -19,7 +19,7 @@ fn gather(name: &str, dictionary: &StringChunked, idx: impl Iterator<Item = Opti
     Ok(dictionary.take(&idx)?.with_name(name.into()).into_column())
 }
 
-const FLAG_TEXT: [&str; 8] = [
+pub(crate) const FLAG_TEXT: [&str; 8] = [
     "",
     "qualified",
     "imputed",

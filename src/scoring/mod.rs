@@ -26,6 +26,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use engine::{Exclusion, FEW_UNITS, MIN_RANKED_UNITS, NO_DENOMINATOR};
+/// The flags the composite writes, for the label table's tests (report/labels).
+#[cfg(test)]
+pub(crate) use frames::FLAG_TEXT;
 pub use options::{Aggregate, Impute, Normalise, Scope, ScoreOptions, Weights};
 
 use crate::error::{Error, Result};
@@ -170,6 +173,10 @@ pub fn score(panel: &Panel, options: &ScoreOptions) -> Result<Scores> {
     excluded.extend(unranked.into_iter().flatten());
     excluded.extend(few_units(&layout, &sets, &rows, options.scope));
 
+    debug_assert!(
+        excluded.iter().all(|e| engine::REASONS.contains(&e.reason.as_str()) && engine::LEVELS.contains(&e.level.as_str())),
+        "an exclusion reason or level outside engine::REASONS / LEVELS, which the label table is tested against"
+    );
     lap("rank");
     let names = Names {
         units: panel.unit_codes().to_vec(),

@@ -125,7 +125,7 @@ def test_html_names_every_township_in_chinese(full_html: str) -> None:
     units = pl.read_csv(DEMO / "units.csv")
     for name in units["name"]:
         assert f">{name}</h2>" in full_html
-    for label in ("县域总览", "综合排名", "分维度得分", "各维度得分", "目标完成情况", "规划进度", "报告数据与原文", "方法说明"):
+    for label in ("县域总览", "综合排名", "分维度得分", "各维度得分", "目标达标情况", "规划进度", "报告数据与原文", "方法说明"):
         assert label in full_html
     assert '<html lang="zh-CN">' in full_html
     # Chinese names of dimensions and indicators, and a value as it was written.

@@ -65,6 +65,25 @@ pub const FEW_UNITS: &str = "few_units";
 /// 0 and 100 whatever the gap, and a ranking of one unit means nothing.
 pub const MIN_RANKED_UNITS: usize = 5;
 
+/// Every exclusion reason, for the label table (report/labels) and its tests.
+pub(crate) const REASONS: [&str; 13] = [
+    "no_report",
+    "low_coverage",
+    FEW_UNITS,
+    NO_DENOMINATOR,
+    "missing_attribute",
+    "zero_denominator",
+    "missing_denominator",
+    "kind",
+    "zero_weight",
+    "no_indicators",
+    "dimension_dropped",
+    "no_target",
+    "no_variation",
+];
+/// Every exclusion level.
+pub(crate) const LEVELS: [&str; 6] = ["composite", "year", "group", "indicator", "dimension", "cell"];
+
 impl Exclusion {
     /// A note with only its level, reason and detail; the stages fill in what it is about.
     fn new(level: &str, reason: &str, detail: String) -> Self {
