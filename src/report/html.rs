@@ -98,12 +98,13 @@ fn heat_legend() -> Value {
     ))
 }
 
-fn rank_change(change: Option<i64>) -> Value {
+/// ↑3 / ↓1 / 持平; a dash when there is no earlier ranking to compare with.
+fn rank_change(change: Option<i64>, same: &str) -> Value {
     Value::from_safe_string(match change {
-        None => String::new(),
+        None => r#"<span class="muted">—</span>"#.to_string(),
         Some(c) if c > 0 => format!(r#"<span class="up">↑{c}</span>"#),
         Some(c) if c < 0 => format!(r#"<span class="down">↓{}</span>"#, -c),
-        Some(_) => r#"<span class="muted">–</span>"#.to_string(),
+        Some(_) => format!(r#"<span class="muted">{same}</span>"#),
     })
 }
 
@@ -117,7 +118,8 @@ fn environment(lang: Lang) -> Result<Environment<'static>> {
     env.add_function("whisker", whisker);
     env.add_function("heat", heat);
     env.add_function("heat_legend", heat_legend);
-    env.add_function("rank_change", rank_change);
+    let same = lang.label("rank_same");
+    env.add_function("rank_change", move |change: Option<i64>| rank_change(change, same));
     let more = lang.label("more_rows");
     env.add_function("more", move |n: usize| more.replace("{n}", &n.to_string()));
     let notes = lang.label("notes_elsewhere");
@@ -164,8 +166,9 @@ mod tests {
 
     #[test]
     fn rank_changes_read_as_arrows() {
-        assert!(rank_change(Some(2)).to_string().contains("↑2"));
-        assert!(rank_change(Some(-3)).to_string().contains("↓3"));
-        assert_eq!(rank_change(None).to_string(), "");
+        assert!(rank_change(Some(2), "持平").to_string().contains("↑2"));
+        assert!(rank_change(Some(-3), "持平").to_string().contains("↓3"));
+        assert!(rank_change(Some(0), "持平").to_string().contains("持平"));
+        assert!(rank_change(None, "持平").to_string().contains('—'));
     }
 }

@@ -311,8 +311,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     (
         "interval_legend",
-        "名次区间：在模拟数据不确定性（“多”“余”等限定值的取值、权重和计算方法的合理变化）的多次计算中，90%的名次落在此区间内。区间越窄，名次越可靠；区间重叠的乡镇之间先后不能确定。",
-        "Rank interval: across many recalculations that vary what is uncertain (values such as 1060多, the weights and the method within reason), 90 % of the ranks fall in this range. The narrower, the surer; townships whose ranges overlap cannot be told apart.",
+        "名次区间：在模拟数据不确定性（“多”“余”等限定值的取值、权重和计算方法的合理变化）的多次计算中，90%的名次落在此区间内。图中蓝线为该区间，圆点为模拟名次的中位数，竖线为本次名次。区间越窄，名次越可靠；区间重叠的乡镇之间先后不能确定。",
+        "Rank interval: across many recalculations that vary what is uncertain (values such as 1060多, the weights and the method within reason), 90 % of the ranks fall in this range (the blue line; the dot is the median simulated rank, the tick the rank itself). The narrower, the surer; townships whose ranges overlap cannot be told apart.",
     ),
     ("common_flags", "全部参与排名的乡镇都有此标记（不在每行重复）：", "Every ranked township carries (not repeated on each row): "),
     ("yes", "是", "yes"),
