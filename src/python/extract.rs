@@ -1,13 +1,15 @@
 //! `fazhi.extract`: report text → values with their sentences (bindings only).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pyo3::prelude::*;
 
 use super::arrow::to_polars;
-use super::{PyPanel, args, catalogue_arg, errors, run};
+use super::catalogue::CatalogueArg;
+use super::panel::PyPanel;
+use super::run::{ProgressArg, run, run_with_progress};
+use super::{args, errors};
 use crate::extract::{ExtractOptions, FolderExtraction, Lexicon, Rules, extract_dir, extract_path};
 use crate::model::Catalogue;
 use crate::panel::{Panel, PanelOptions};
@@ -203,7 +205,8 @@ fn rules_arg(rules: Option<&Path>, lexicon: Option<&Path>, use_lexicon: bool) ->
 /// use_lexicon : bool
 ///     Map numbers no rule claims by the lexicon (default). False: the rules alone.
 /// progress : bool
-///     Print ``extracting n/N`` to stderr while a folder is read.
+///     Show ``extracting n/N`` while a folder is read: a tqdm bar when tqdm is installed, else a
+///     line on stderr. Ctrl-C stops the reading (KeyboardInterrupt).
 #[pyfunction]
 #[pyo3(signature = (source, unit=None, year=None, rules=None, catalogue=None, encoding=None, min_confidence=0.0, progress=true, lexicon=None, use_lexicon=true, force_unit=false, force_year=false))]
 #[allow(clippy::too_many_arguments)]
@@ -213,7 +216,7 @@ pub fn extract(
     unit: Option<String>,
     year: Option<i32>,
     rules: Option<PathBuf>,
-    catalogue: Option<&Bound<'_, PyAny>>,
+    catalogue: Option<CatalogueArg>,
     encoding: Option<String>,
     min_confidence: f64,
     progress: bool,
@@ -222,7 +225,7 @@ pub fn extract(
     force_unit: bool,
     force_year: bool,
 ) -> PyResult<PyExtraction> {
-    let catalogue = Arc::new(catalogue_arg(py, catalogue)?);
+    let catalogue = Arc::new(catalogue.unwrap_or_default().0);
     let options = ExtractOptions { unit, year, force_unit, force_year, min_confidence, encoding, use_lexicon, ..ExtractOptions::default() };
     let path: PathBuf =
         args::extract(source, "source", "a path to a report or a folder (str or PathLike); for report text use fazhi.extract_text(text)")?;
@@ -237,19 +240,10 @@ pub fn extract(
         return Err(errors::ArgumentError::new_err(format!("no such file or folder: {shown}{hint}")));
     }
     let cat = catalogue.clone();
-    let inner = run(py, move || {
+    let inner = run_with_progress(py, ProgressArg::from(progress), "extracting", move |p| {
         let rules = rules_arg(rules.as_deref(), lexicon.as_deref(), use_lexicon)?;
         if path.is_dir() {
-            let report = |done: usize, total: usize| {
-                if progress {
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(err, "\rextracting {done}/{total}");
-                    if done == total {
-                        let _ = writeln!(err);
-                    }
-                }
-            };
-            extract_dir(&path, &cat, &rules, &options, Some(&report))
+            extract_dir(&path, &cat, &rules, &options, Some(&|done, total| p.report(done, total)))
         } else {
             let x = extract_path(&path, &cat, &rules, &options)?;
             Ok(FolderExtraction { reports: vec![x], failures: Vec::new() })
@@ -269,14 +263,14 @@ pub fn extract_text(
     unit: Option<String>,
     year: Option<i32>,
     rules: Option<PathBuf>,
-    catalogue: Option<&Bound<'_, PyAny>>,
+    catalogue: Option<CatalogueArg>,
     min_confidence: f64,
     lexicon: Option<PathBuf>,
     use_lexicon: bool,
     force_unit: bool,
     force_year: bool,
 ) -> PyResult<PyExtraction> {
-    let catalogue = Arc::new(catalogue_arg(py, catalogue)?);
+    let catalogue = Arc::new(catalogue.unwrap_or_default().0);
     let options = ExtractOptions { unit, year, force_unit, force_year, min_confidence, use_lexicon, ..ExtractOptions::default() };
     let cat = catalogue.clone();
     let inner = run(py, move || {

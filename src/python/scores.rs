@@ -5,148 +5,23 @@ use std::sync::{Arc, OnceLock};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+use polars::prelude::DataFrame;
+
+use super::args::{ChangesArg, DiagnosticsArg, GapsArg};
 use super::arrow::{from_py_arg, to_polars};
-use super::errors::{ArgumentError, to_py_err};
-use super::{PyCatalogue, PyPanel, args, guard, run, targets_arg};
-use crate::model::{Catalogue, Kind};
-use crate::scoring::{self, Aggregate, Impute, Normalise, Scope, ScoreOptions, Scores};
+use super::catalogue::PyCatalogue;
+use super::errors::to_py_err;
+use super::options::ScoreArgs;
+use super::panel::PyPanel;
+use super::run::{guard, run};
+use crate::model::Catalogue;
+use crate::report::{Lang, Scorecard};
+use crate::scoring::{self, Scores};
 
-fn arg_err(message: impl Into<String>) -> PyErr {
-    ArgumentError::new_err(message.into())
-}
-
-/// `"arithmetic"` or `("geometric", "arithmetic")` (indicator → dimension, dimension → composite).
-pub(super) fn aggregate_arg(obj: &Bound<'_, PyAny>) -> PyResult<(Aggregate, Aggregate)> {
-    if let Ok(one) = obj.extract::<String>() {
-        let a = Aggregate::parse(&one).map_err(to_py_err)?;
-        return Ok((a, a));
-    }
-    let (a, b): (String, String) = args::extract(
-        obj,
-        "aggregate",
-        "a method name (\"arithmetic\", \"geometric\", \"minimum\") or a pair of them (dimension level, composite level)",
-    )?;
-    Ok((Aggregate::parse(&a).map_err(to_py_err)?, Aggregate::parse(&b).map_err(to_py_err)?))
-}
-
-pub(super) fn impute_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Impute> {
-    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(Impute::None) };
-    if let Ok(text) = obj.extract::<String>() {
-        return Impute::parse(&text).map_err(to_py_err);
-    }
-    if let Ok((name, k)) = obj.extract::<(String, u32)>() {
-        return Impute::parse(&format!("{name}:{k}")).map_err(to_py_err);
-    }
-    Err(args::wrong("impute", "None, \"carry_forward\", (\"carry_forward\", k) or \"group_median\"", obj))
-}
-
-/// Weights from a mapping {code: weight} or a frame with columns code, weight (and optionally
-/// level). A code that names a dimension weighs the dimension; anything else an indicator.
-pub(super) fn weights_arg(obj: Option<&Bound<'_, PyAny>>, catalogue: &Catalogue) -> PyResult<scoring::Weights> {
-    let mut w = scoring::Weights::default();
-    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(w) };
-    let pairs: Vec<(String, f64, Option<String>)> = if let Ok(d) = obj.cast::<PyDict>() {
-        let mut out = Vec::new();
-        for (k, v) in d.iter() {
-            let key: String = args::extract(&k, "a weights key", "an indicator or dimension code (str)")?;
-            let value: f64 = args::extract(&v, &format!("the weight of {key:?}"), "a number")?;
-            out.push((key, value, None));
-        }
-        out
-    } else {
-        let frame = from_py_arg(obj, "weights")
-            .map_err(|_| args::wrong("weights", "a dict {code: weight} or a polars DataFrame with columns code, weight", obj))?;
-        let code =
-            frame.column("code").and_then(|c| c.str().cloned()).map_err(|_| arg_err("the weights frame needs a string column \"code\""))?;
-        let weight = frame
-            .column("weight")
-            .and_then(|c| c.cast(&polars::prelude::DataType::Float64))
-            .map_err(|_| arg_err("the weights frame needs a numeric column \"weight\""))?;
-        let weight = weight.f64().map_err(to_py_err_polars)?.clone();
-        let level = frame.column("level").ok().and_then(|c| c.str().ok().cloned());
-        (0..frame.height())
-            .map(|i| {
-                let c = code.get(i).ok_or_else(|| arg_err(format!("weights row {}: code is empty", i + 1)))?;
-                let x = weight.get(i).ok_or_else(|| arg_err(format!("weights row {} ({c}): weight is empty", i + 1)))?;
-                Ok((c.to_string(), x, level.as_ref().and_then(|l| l.get(i)).map(str::to_string)))
-            })
-            .collect::<PyResult<_>>()?
-    };
-    for (code, value, level) in pairs {
-        let is_dim = match level.as_deref() {
-            Some("dimension") => true,
-            Some("indicator") => false,
-            Some(other) => return Err(arg_err(format!("weights level must be dimension or indicator, got {other:?}"))),
-            None => catalogue.dimensions.iter().any(|d| d.code == code) && catalogue.resolve(&code).is_none(),
-        };
-        if is_dim {
-            w.dimensions.insert(code, value);
-        } else {
-            w.indicators.insert(code, value);
-        }
-    }
-    Ok(w)
-}
-
-fn to_py_err_polars(e: polars::prelude::PolarsError) -> PyErr {
-    to_py_err(e.into())
-}
-
-pub(super) fn kinds_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<Kind>>> {
-    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
-    let names: Vec<String> = args::one_or_list(obj, "kinds", "\"output\", \"outcome\" or a list of them")?;
-    names
-        .iter()
-        .map(|n| match n.as_str() {
-            "output" => Ok(Kind::Output),
-            "outcome" => Ok(Kind::Outcome),
-            other => Err(arg_err(format!("kinds must be \"output\" and/or \"outcome\", got {other:?}"))),
-        })
-        .collect::<PyResult<Vec<_>>>()
-        .map(Some)
-}
-
-/// `Panel.score`: see its docstring in `mod.rs`.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn score(
-    this: &PyPanel,
-    py: Python<'_>,
-    years: Option<&Bound<'_, PyAny>>,
-    normalise: &str,
-    scope: &str,
-    aggregate: Option<&Bound<'_, PyAny>>,
-    weights: Option<&Bound<'_, PyAny>>,
-    kinds: Option<&Bound<'_, PyAny>>,
-    impute: Option<&Bound<'_, PyAny>>,
-    min_coverage: (f64, f64),
-    winsorise: Option<(f64, f64)>,
-    targets: Option<&Bound<'_, PyAny>>,
-    denominate: bool,
-) -> PyResult<PyScores> {
-    let years = match years.filter(|y| !y.is_none()) {
-        None => None,
-        Some(y) => Some(args::one_or_list(y, "years", "an int or a list of ints")?),
-    };
-    let targets = match targets.filter(|t| !t.is_none()) {
-        Some(t) => Some((*targets_arg(py, t, &this.inner)?).clone()),
-        None => None,
-    };
-    let options = ScoreOptions {
-        years,
-        normalise: Normalise::parse(normalise).map_err(to_py_err)?,
-        scope: Scope::parse(scope).map_err(to_py_err)?,
-        aggregate: match aggregate.filter(|a| !a.is_none()) {
-            Some(a) => aggregate_arg(a)?,
-            None => (Aggregate::Arithmetic, Aggregate::Arithmetic),
-        },
-        weights: weights_arg(weights, this.inner.catalogue())?,
-        kinds: kinds_arg(kinds)?,
-        impute: impute_arg(impute)?,
-        min_coverage,
-        winsorise,
-        targets,
-        denominate,
-    };
+/// `Panel.score` (see its docstring in `panel.rs`): the options built, the panel scored, a
+/// UserWarning for each thing the ranking cannot show.
+pub(super) fn score(this: &PyPanel, py: Python<'_>, args: ScoreArgs) -> PyResult<PyScores> {
+    let options = args.build(py, &this.inner)?;
     let panel = this.inner.clone();
     let scores = run(py, move || scoring::score(&panel, &options))?;
     // What the ranking cannot show: indicators that left the score, too few units to compare.
@@ -179,6 +54,66 @@ impl PyScores {
         let inner = self.inner.clone();
         let frame = to_polars(py, run(py, move || build(&inner))?)?;
         Ok(self.cache[slot].get_or_init(|| frame).clone_ref(py))
+    }
+}
+
+/// `uncertainty=` of the scorecards: an object with a ``ranks`` frame (an Uncertainty), or a
+/// frame with unit, year, rank_p05, rank_p95.
+pub(super) struct RanksArg(DataFrame);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for RanksArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        guard(|| {
+            let frame = if obj.hasattr("ranks")? && !obj.hasattr("columns")? { obj.getattr("ranks")? } else { obj.to_owned() };
+            from_py_arg(&frame, "uncertainty").map(Self)
+        })
+    }
+}
+
+/// `lang=` of the scorecards: "zh" or "en".
+pub(super) struct LangArg;
+
+impl LangArg {
+    pub(super) fn parse(lang: &str) -> PyResult<Lang> {
+        Lang::parse(lang).map_err(to_py_err)
+    }
+}
+
+/// What a scorecard shows besides the scores, from the arguments every scorecard writer takes.
+struct CardArgs {
+    year: Option<i32>,
+    gaps: Option<GapsArg>,
+    changes: Option<ChangesArg>,
+    diagnostics: Option<DiagnosticsArg>,
+    ranks: Option<RanksArg>,
+    lang: Lang,
+    data_note: Option<String>,
+}
+
+impl PyScores {
+    /// The scorecard of these scores and `card`, handed to `render` (a writer of
+    /// `crate::report`) without the GIL: the one door of `to_excel` and any other format.
+    fn render_card<R: Send>(
+        &self,
+        py: Python<'_>,
+        card: CardArgs,
+        render: impl FnOnce(&Scorecard<'_>) -> crate::Result<R> + Send,
+    ) -> PyResult<R> {
+        let inner = self.inner.clone();
+        run(py, move || {
+            render(&Scorecard {
+                scores: &inner,
+                year: card.year,
+                gaps: card.gaps.as_ref().map(|f| &f.0),
+                changes: card.changes.as_ref().map(|f| &f.0),
+                diagnostics: card.diagnostics.as_ref().map(|f| &f.0),
+                ranks: card.ranks.as_ref().map(|f| &f.0),
+                data_note: card.data_note,
+                lang: card.lang,
+            })
+        })
     }
 }
 
@@ -278,43 +213,21 @@ impl PyScores {
         py: Python<'_>,
         path: std::path::PathBuf,
         year: Option<i32>,
-        gaps: Option<&Bound<'_, PyAny>>,
-        changes: Option<&Bound<'_, PyAny>>,
-        diagnostics: Option<&Bound<'_, PyAny>>,
-        uncertainty: Option<&Bound<'_, PyAny>>,
+        gaps: Option<GapsArg>,
+        changes: Option<ChangesArg>,
+        diagnostics: Option<DiagnosticsArg>,
+        uncertainty: Option<RanksArg>,
         lang: &str,
         data_note: Option<String>,
     ) -> PyResult<std::path::PathBuf> {
-        let frame = |o: Option<&Bound<'_, PyAny>>, name: &str| -> PyResult<Option<polars::prelude::DataFrame>> {
-            match o.filter(|o| !o.is_none()) {
-                None => Ok(None),
-                Some(o) => {
-                    let o = if o.hasattr("ranks")? && !o.hasattr("columns")? { o.getattr("ranks")? } else { o.clone() };
-                    Ok(Some(from_py_arg(&o, name)?))
-                }
-            }
-        };
-        let (gaps, changes, diagnostics, ranks) = guard(|| {
-            Ok((frame(gaps, "gaps")?, frame(changes, "changes")?, frame(diagnostics, "diagnostics")?, frame(uncertainty, "uncertainty")?))
-        })?;
-        let lang = crate::report::Lang::parse(lang).map_err(to_py_err)?;
-        let inner = self.inner.clone();
+        let card = CardArgs { year, gaps, changes, diagnostics, ranks: uncertainty, lang: LangArg::parse(lang)?, data_note };
         let out = path.clone();
-        run(py, move || {
-            let card = crate::report::Scorecard {
-                scores: &inner,
-                year,
-                gaps: gaps.as_ref(),
-                changes: changes.as_ref(),
-                diagnostics: diagnostics.as_ref(),
-                ranks: ranks.as_ref(),
-                data_note,
-                lang,
-            };
-            card.write_xlsx(&out)
-        })?;
+        self.render_card(py, card, move |card| card.write_xlsx(&out))?;
         Ok(path)
     }
+
+    // `to_html` goes here: the arguments of `to_excel` but `path` optional, rendered by
+    // `self.render_card(py, card, |card| ...)` with the HTML writer of `crate::report`.
 
     fn __repr__(&self) -> String {
         let s = self.inner.settings();
