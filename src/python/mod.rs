@@ -28,7 +28,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::model::parse_value as core_parse_value;
-use run::{guard, run};
+use run::{ProgressArg, guard, run, run_with_progress};
 
 /// See the `mimalloc` note in Cargo.toml.
 #[global_allocator]
@@ -66,11 +66,18 @@ fn parse_value<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>>
 }
 
 /// Panics on purpose, so the tests can check how a bug in fazhi reaches Python: inside the
-/// GIL-free work (`detached=True`) or in the binding code around it.
+/// GIL-free work (`detached=True`) or in the binding code around it. A message starting with
+/// ``worker:`` panics in the worker thread of a long call instead (as the draws run).
 #[pyfunction]
 #[pyo3(signature = (message, detached=true))]
 fn _panic_for_tests(py: Python<'_>, message: String, detached: bool) -> PyResult<()> {
-    if detached { run(py, move || panic!("{message}")) } else { guard(|| panic!("{message}")) }
+    if message.starts_with("worker:") {
+        run_with_progress(py, ProgressArg::Off, "panic", move |_| panic!("{message}"))
+    } else if detached {
+        run(py, move || panic!("{message}"))
+    } else {
+        guard(|| panic!("{message}"))
+    }
 }
 
 #[pymodule]
