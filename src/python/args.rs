@@ -105,6 +105,29 @@ pub(super) fn filter(unit: Option<UnitArg>, year: Option<YearArg>) -> Filter {
     Filter { units: unit.map(|u| u.0), years: year.map(|y| y.0) }
 }
 
+/// Argument types that take a name the core parses (its error lists the names it knows); `parse`
+/// serves the arguments whose Python default is a str (`normalise="minmax"`), passed as `&str`.
+macro_rules! name_arg {
+    ($(#[$doc:meta])* $name:ident($value:ty), $arg:literal, $expected:literal) => {
+        $(#[$doc])*
+        pub(super) struct $name(pub(super) $value);
+
+        impl $name {
+            pub(super) fn parse(name: &str) -> PyResult<$value> {
+                <$value>::parse(name).map_err(super::errors::to_py_err)
+            }
+        }
+
+        impl<'a, 'py> FromPyObject<'a, 'py> for $name {
+            type Error = PyErr;
+
+            fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+                super::run::guard(|| Self::parse(&super::args::extract::<String>(&obj, $arg, $expected)?).map(Self))
+            }
+        }
+    };
+}
+
 /// Argument types that take a polars DataFrame (anything with `__arrow_c_stream__`), named in
 /// the TypeError of anything else.
 macro_rules! frame_arg {

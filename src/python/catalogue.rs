@@ -6,8 +6,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::arrow::to_polars;
-use super::run::{guard, run};
+use super::run::{guard, run, run_frame};
 use super::{args, escape};
 use crate::model::Catalogue;
 
@@ -99,15 +98,13 @@ impl PyCatalogue {
     /// One row per indicator (polars DataFrame).
     #[getter]
     fn frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.frame())?)
+        run_frame(py, &self.inner, |x| x.frame())
     }
 
     /// One row per dimension (polars DataFrame).
     #[getter]
     fn dimensions(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.dimensions_frame())?)
+        run_frame(py, &self.inner, |x| x.dimensions_frame())
     }
 
     #[getter]

@@ -5,10 +5,9 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 
-use super::arrow::to_polars;
 use super::catalogue::CatalogueArg;
 use super::panel::PyPanel;
-use super::run::{ProgressArg, run, run_with_progress};
+use super::run::{ProgressArg, run, run_frame, run_with_progress};
 use super::{args, errors};
 use crate::extract::{ExtractOptions, FolderExtraction, Lexicon, Rules, extract_dir, extract_path};
 use crate::model::Catalogue;
@@ -35,28 +34,24 @@ pub struct PyExtraction {
 impl PyExtraction {
     #[getter]
     fn values(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.values_frame())?)
+        run_frame(py, &self.inner, |x| x.values_frame())
     }
 
     #[getter]
     fn unmatched(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.unmatched_frame())?)
+        run_frame(py, &self.inner, |x| x.unmatched_frame())
     }
 
     #[getter]
     fn failures(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.failures_frame())?)
+        run_frame(py, &self.inner, |x| x.failures_frame())
     }
 
     /// One row per report: source, title, stated_unit, stated_year (what its title says), unit,
     /// year (what its values carry) and values (how many).
     #[getter]
     fn titles(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.titles_frame())?)
+        run_frame(py, &self.inner, |x| x.titles_frame())
     }
 
     /// The unit detected from the title (or given); None for a folder of several reports.
@@ -79,8 +74,7 @@ impl PyExtraction {
 
     /// The long panel frame (unit, year, indicator, value as written, source = the quote).
     fn to_panel_frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.to_panel_frame())?)
+        run_frame(py, &self.inner, |x| x.to_panel_frame())
     }
 
     /// A validated :class:`Panel` of the extracted values (same catalogue as the extraction).

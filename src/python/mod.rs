@@ -9,6 +9,7 @@
 //! [`run::guard`] (GIL held); each turns a panic into `fazhi.InternalError`, which says it is a
 //! bug in fazhi and where to report it.
 
+#[macro_use]
 mod args;
 #[allow(unsafe_code)]
 mod arrow;

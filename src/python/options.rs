@@ -21,39 +21,14 @@ fn arg_err(message: impl Into<String>) -> PyErr {
     ArgumentError::new_err(message.into())
 }
 
-/// `normalise=`: a normalisation name ("minmax", "goalposts", "target", "zscore", "rank").
-pub(super) struct NormaliseArg(pub(super) Normalise);
-
-impl NormaliseArg {
-    pub(super) fn parse(name: &str) -> PyResult<Normalise> {
-        Normalise::parse(name).map_err(to_py_err)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for NormaliseArg {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        guard(|| Self::parse(&args::extract::<String>(&obj, "normalise", "a normalisation name (str) or a list of them")?).map(Self))
-    }
-}
-
-/// `scope=`: the comparison set of the normalisation ("year", "global", "group").
-pub(super) struct ScopeArg(pub(super) Scope);
-
-impl ScopeArg {
-    pub(super) fn parse(name: &str) -> PyResult<Scope> {
-        Scope::parse(name).map_err(to_py_err)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for ScopeArg {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        guard(|| Self::parse(&args::extract::<String>(&obj, "scope", "\"year\", \"global\" or \"group\"")?).map(Self))
-    }
-}
+name_arg!(
+    /// `normalise=`: a normalisation name ("minmax", "goalposts", "target", "zscore", "rank").
+    NormaliseArg(Normalise), "normalise", "a normalisation name (str) or a list of them"
+);
+name_arg!(
+    /// `scope=`: the comparison set of the normalisation ("year", "global", "group").
+    ScopeArg(Scope), "scope", "\"year\", \"global\" or \"group\""
+);
 
 /// `aggregate=`: `"arithmetic"` or `("geometric", "arithmetic")` (indicator → dimension,
 /// dimension → composite).
@@ -197,32 +172,23 @@ pub(super) trait Choice {
     fn value(self) -> Self::Value;
 }
 
-impl Choice for NormaliseArg {
-    type Value = Normalise;
-    const NAME: &'static str = "normalise";
-    const EXPECTED: &'static str = "a normalisation name or a list of them";
-    fn value(self) -> Normalise {
-        self.0
-    }
+/// `impl Choice for $arg`: the value it holds, its name and the list it may be.
+macro_rules! choice {
+    ($arg:ty => $value:ty, $name:literal, $expected:literal) => {
+        impl Choice for $arg {
+            type Value = $value;
+            const NAME: &'static str = $name;
+            const EXPECTED: &'static str = $expected;
+            fn value(self) -> $value {
+                self.0
+            }
+        }
+    };
 }
 
-impl Choice for AggregateArg {
-    type Value = (Aggregate, Aggregate);
-    const NAME: &'static str = "aggregate";
-    const EXPECTED: &'static str = "an aggregation, a pair or a list of them";
-    fn value(self) -> (Aggregate, Aggregate) {
-        self.0
-    }
-}
-
-impl Choice for ImputeArg {
-    type Value = Impute;
-    const NAME: &'static str = "impute";
-    const EXPECTED: &'static str = "an imputation or a list of them";
-    fn value(self) -> Impute {
-        self.0
-    }
-}
+choice!(NormaliseArg => Normalise, "normalise", "a normalisation name or a list of them");
+choice!(AggregateArg => (Aggregate, Aggregate), "aggregate", "an aggregation, a pair or a list of them");
+choice!(ImputeArg => Impute, "impute", "an imputation or a list of them");
 
 /// One choice (what `T` takes: "geometric", ("minimum", "arithmetic"), ("carry_forward", 2)) or
 /// a list of them; a bad item raises `T`'s own error.

@@ -12,13 +12,12 @@ use super::arrow::to_polars;
 use super::catalogue::{CatalogueArg, PyCatalogue};
 use super::errors::{self, to_py_err};
 use super::options::{AggregateArg, Choices, ImputeArg, KindsArg, NormaliseArg, ScopeArg, ScoreArgs, ScoreKwargs, WeightsArg};
-use super::run::{ProgressArg, guard, run};
+use super::run::{ProgressArg, guard, run, run_frame};
 use super::targets::TargetsArg;
 use super::uncertainty::{self, DrawArgs};
 use super::units::UnitsArg;
 use super::{escape, scores};
 use crate::analytics;
-use crate::error::Result;
 use crate::panel::{Panel, PanelOptions, PanelSummary};
 
 /// A validated panel of indicator observations keyed by (unit, year, indicator).
@@ -90,23 +89,20 @@ impl PyPanel {
     /// Rejected rows: file, row, column, unit, year, indicator, text, reason, message.
     #[getter]
     fn rejected(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.rejected_frame())?)
+        run_frame(py, &self.inner, |x| x.rejected_frame())
     }
 
     /// The rejections one line per (column, reason): column, reason, rejected, first_row,
     /// example, message.
     #[getter]
     fn rejected_summary(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.rejection_summary())?)
+        run_frame(py, &self.inner, |x| x.rejection_summary())
     }
 
     /// Rows read past: file, row, reason (title, total, footnote), text, observations.
     #[getter]
     fn skipped(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.skipped_frame())?)
+        run_frame(py, &self.inner, |x| x.skipped_frame())
     }
 
     /// Input rows (long form) or non-empty cells (wide form) read: accepted + rejected +
@@ -123,8 +119,7 @@ impl PyPanel {
 
     /// The panel in wide form: unit, year and one column of point values per indicator.
     fn wide(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.wide())?)
+        run_frame(py, &self.inner, |x| x.wide())
     }
 
     /// Units, years, indicators, coverage and rejection counts as a dict.
@@ -156,7 +151,7 @@ impl PyPanel {
     #[pyo3(signature = (max_gap=1, unit=None, year=None))]
     fn changes(&self, py: Python<'_>, max_gap: i32, unit: Option<UnitArg>, year: Option<YearArg>) -> PyResult<Py<PyAny>> {
         let options = analytics::ChangeOptions { max_gap, filter: filter(unit, year) };
-        self.frame_result(py, move |p| analytics::changes(p, &options))
+        run_frame(py, &self.inner, move |p| analytics::changes(p, &options))
     }
 
     /// Each observation against its plan target: met, gap, 完成率, tiers (METHODOLOGY §4).
@@ -191,7 +186,7 @@ impl PyPanel {
             options.anchors = analytics::TierAnchors { below, threshold, base, challenge };
         }
         options.filter = filter(unit, year);
-        self.frame_result(py, move |p| analytics::gaps(p, &targets, &options))
+        run_frame(py, &self.inner, move |p| analytics::gaps(p, &targets, &options))
     }
 
     /// Progress towards multi-year plan targets (METHODOLOGY §5); without targets, growth bands.
@@ -226,7 +221,7 @@ impl PyPanel {
         };
         // Refused here, before the GIL is released, with the threshold named.
         options.check().map_err(to_py_err)?;
-        self.frame_result(py, move |p| analytics::progress(p, targets.as_deref(), &options))
+        run_frame(py, &self.inner, move |p| analytics::progress(p, targets.as_deref(), &options))
     }
 
     /// Data-quality flags (METHODOLOGY §9): stated rates against their counts, counts whose
@@ -251,7 +246,7 @@ impl PyPanel {
             qualified_share_warning,
             filter: filter(unit, year),
         };
-        self.frame_result(py, move |p| analytics::diagnostics(p, &options))
+        run_frame(py, &self.inner, move |p| analytics::diagnostics(p, &options))
     }
 
     fn __len__(&self) -> usize {
@@ -461,11 +456,6 @@ impl PyPanel {
 }
 
 impl PyPanel {
-    fn frame_result(&self, py: Python<'_>, work: impl FnOnce(&Panel) -> Result<polars::prelude::DataFrame> + Send) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || work(&inner))?)
-    }
-
     fn summary_struct(&self, py: Python<'_>) -> PyResult<PanelSummary> {
         let inner = self.inner.clone();
         run(py, move || inner.summary())

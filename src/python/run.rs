@@ -1,6 +1,7 @@
 //! Where the core's work runs from Python, and how it reaches back.
 //!
-//! - [`run`]: short work, GIL released, a panic becomes `fazhi.InternalError`.
+//! - [`run`]: short work, GIL released, a panic becomes `fazhi.InternalError`; [`run_frame`]
+//!   the same for work that builds a frame handed to Python.
 //! - [`guard`]: binding code that holds the GIL (arguments, frames handed over), panics caught.
 //! - [`run_with_progress`]: long work (the draws, the sensitivity runs, a folder of reports). It
 //!   runs on a worker thread without the GIL while the calling thread shows its progress the way
@@ -9,13 +10,15 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use polars::prelude::DataFrame;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::args;
+use super::arrow::to_polars;
 use super::errors::{panic_err, to_py_err};
 use crate::error::Result;
 
@@ -26,6 +29,16 @@ pub(super) fn run<T: Send>(py: Python<'_>, work: impl FnOnce() -> Result<T> + Se
         Ok(result) => result.map_err(to_py_err),
         Err(panic) => Err(panic_err(panic)),
     }
+}
+
+/// A frame built from `of` by `build` as in [`run`], handed to Python as a polars DataFrame.
+pub(super) fn run_frame<T: Send + Sync + ?Sized>(
+    py: Python<'_>,
+    of: &Arc<T>,
+    build: impl FnOnce(&T) -> Result<DataFrame> + Send,
+) -> PyResult<Py<PyAny>> {
+    let of = of.clone();
+    to_polars(py, run(py, move || build(&of))?)
 }
 
 /// Runs binding code that holds the GIL (arguments, frames handed over, reprs); a panic in it

@@ -8,12 +8,12 @@ use pyo3::types::{PyDict, PyTuple};
 use polars::prelude::DataFrame;
 
 use super::args::{ChangesArg, DiagnosticsArg, GapsArg};
-use super::arrow::{from_py_arg, to_polars};
+use super::arrow::from_py_arg;
 use super::catalogue::PyCatalogue;
 use super::errors::to_py_err;
 use super::options::ScoreArgs;
 use super::panel::PyPanel;
-use super::run::{guard, run};
+use super::run::{guard, run, run_frame};
 use crate::model::Catalogue;
 use crate::report::{Lang, Scorecard};
 use crate::scoring::{self, Scores};
@@ -51,8 +51,7 @@ impl PyScores {
         if let Some(f) = self.cache[slot].get() {
             return Ok(f.clone_ref(py));
         }
-        let inner = self.inner.clone();
-        let frame = to_polars(py, run(py, move || build(&inner))?)?;
+        let frame = run_frame(py, &self.inner, build)?;
         Ok(self.cache[slot].get_or_init(|| frame).clone_ref(py))
     }
 }
@@ -72,15 +71,6 @@ impl<'a, 'py> FromPyObject<'a, 'py> for RanksArg {
     }
 }
 
-/// `lang=` of the scorecards: "zh" or "en".
-pub(super) struct LangArg;
-
-impl LangArg {
-    pub(super) fn parse(lang: &str) -> PyResult<Lang> {
-        Lang::parse(lang).map_err(to_py_err)
-    }
-}
-
 /// What a scorecard shows besides the scores, from the arguments every scorecard writer takes.
 struct CardArgs {
     year: Option<i32>,
@@ -94,25 +84,25 @@ struct CardArgs {
 
 impl PyScores {
     /// The scorecard of these scores and `card`, handed to `render` (a writer of
-    /// `crate::report`) without the GIL: the one door of `to_excel` and any other format.
+    /// `crate::report`) without the GIL: the one door of `to_excel` and of any other format.
+    /// Fields of `Scorecard` that `CardArgs` does not carry keep `Scorecard::new`'s defaults.
     fn render_card<R: Send>(
         &self,
         py: Python<'_>,
-        card: CardArgs,
+        args: CardArgs,
         render: impl FnOnce(&Scorecard<'_>) -> crate::Result<R> + Send,
     ) -> PyResult<R> {
         let inner = self.inner.clone();
         run(py, move || {
-            render(&Scorecard {
-                scores: &inner,
-                year: card.year,
-                gaps: card.gaps.as_ref().map(|f| &f.0),
-                changes: card.changes.as_ref().map(|f| &f.0),
-                diagnostics: card.diagnostics.as_ref().map(|f| &f.0),
-                ranks: card.ranks.as_ref().map(|f| &f.0),
-                data_note: card.data_note,
-                lang: card.lang,
-            })
+            let mut card = Scorecard::new(&inner);
+            card.year = args.year;
+            card.gaps = args.gaps.as_ref().map(|f| &f.0);
+            card.changes = args.changes.as_ref().map(|f| &f.0);
+            card.diagnostics = args.diagnostics.as_ref().map(|f| &f.0);
+            card.ranks = args.ranks.as_ref().map(|f| &f.0);
+            card.data_note = args.data_note;
+            card.lang = args.lang;
+            render(&card)
         })
     }
 }
@@ -174,8 +164,7 @@ impl PyScores {
     /// the latest scored year).
     #[pyo3(signature = (unit, year=None))]
     fn profile(&self, py: Python<'_>, unit: String, year: Option<i32>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.profile(&unit, year))?)
+        run_frame(py, &self.inner, move |x| x.profile(&unit, year))
     }
 
     /// The scores as JSON (serde), for Rust services; written to `path` when given.
@@ -220,14 +209,16 @@ impl PyScores {
         lang: &str,
         data_note: Option<String>,
     ) -> PyResult<std::path::PathBuf> {
-        let card = CardArgs { year, gaps, changes, diagnostics, ranks: uncertainty, lang: LangArg::parse(lang)?, data_note };
+        let card =
+            CardArgs { year, gaps, changes, diagnostics, ranks: uncertainty, lang: Lang::parse(lang).map_err(to_py_err)?, data_note };
         let out = path.clone();
         self.render_card(py, card, move |card| card.write_xlsx(&out))?;
         Ok(path)
     }
 
-    // `to_html` goes here: the arguments of `to_excel` but `path` optional, rendered by
-    // `self.render_card(py, card, |card| ...)` with the HTML writer of `crate::report`.
+    // `to_html` (and `render_html`) go here, beside `to_excel`: the same arguments, a
+    // `CardArgs` built from them (a new frame argument is one `frame_arg!` line in args.rs and a
+    // field of `CardArgs`), and `self.render_card(py, card, |card| ...)` with the HTML writer.
 
     fn __repr__(&self) -> String {
         let s = self.inner.settings();

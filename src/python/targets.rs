@@ -6,9 +6,8 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 
 use super::args::{self, DataArg};
-use super::arrow::to_polars;
 use super::catalogue::CatalogueArg;
-use super::run::{guard, run};
+use super::run::{guard, run, run_frame};
 use crate::model::Targets;
 use crate::panel::Panel;
 
@@ -85,8 +84,7 @@ impl PyTargets {
 
     #[getter]
     fn frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.frame())?)
+        run_frame(py, &self.inner, |x| x.frame())
     }
 
     fn __len__(&self) -> usize {

@@ -14,7 +14,7 @@ use super::arrow::to_polars;
 use super::errors::{ArgumentError, to_py_err};
 use super::options::{AggregateArg, Choices, ImputeArg, NormaliseArg, ScoreArgs, ScoreKwargs};
 use super::panel::PyPanel;
-use super::run::{ProgressArg, guard, run, run_with_progress};
+use super::run::{ProgressArg, guard, run_frame, run_with_progress};
 use crate::uncertainty::{Prepared, Uncertainty, UncertaintyOptions, check_sensitivity_sizes, uncertainty};
 
 fn arg_err(message: impl Into<String>) -> PyErr {
@@ -106,23 +106,20 @@ impl PyUncertainty {
     /// score quantiles, draws in which it was ranked.
     #[getter]
     fn ranks(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.ranks())?)
+        run_frame(py, &self.inner, |x| x.ranks())
     }
 
     /// One row per draw: its normalisation, aggregation, imputation, mean absolute rank shift,
     /// and why it was skipped (if it was).
     #[getter]
     fn draws(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.draws_frame())?)
+        run_frame(py, &self.inner, |x| x.draws_frame())
     }
 
     /// Skipped draws counted by reason (e.g. geometric aggregation meeting a zero score).
     #[getter]
     fn skipped(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.skipped())?)
+        run_frame(py, &self.inner, |x| x.skipped())
     }
 
     /// Draws completed.
@@ -147,8 +144,7 @@ impl PyUncertainty {
     fn pairs(&self, py: Python<'_>, units: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         guard(|| {
             let units: Vec<String> = args::list(units, "units", "a list of unit codes (str)")?;
-            let inner = self.inner.clone();
-            to_polars(py, run(py, move || inner.pairs(&units))?)
+            run_frame(py, &self.inner, move |x| x.pairs(&units))
         })
     }
 

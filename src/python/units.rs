@@ -6,8 +6,8 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 
 use super::args::{self, DataArg};
-use super::arrow::{from_py_arg, to_polars};
-use super::run::{guard, run};
+use super::arrow::from_py_arg;
+use super::run::{guard, run, run_frame};
 use crate::model::Units;
 
 /// `units=`: Units, a path to a unit table or a polars DataFrame (None: no unit table).
@@ -57,8 +57,7 @@ impl PyUnits {
 
     #[getter]
     fn frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.frame())?)
+        run_frame(py, &self.inner, |x| x.frame())
     }
 
     fn __len__(&self) -> usize {
