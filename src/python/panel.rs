@@ -343,8 +343,9 @@ impl PyPanel {
     /// top : list[int]
     ///     Report P(rank ≤ k) for these k.
     /// progress : bool | callable
-    ///     A tqdm bar (if tqdm is installed), or a callable (done, total) called after every
-    ///     64 draws; an exception it raises stops the draws and is raised here.
+    ///     A tqdm bar (if tqdm is installed; else a ``done/total`` line on stderr), or a callable
+    ///     (done, total) called after every 64 draws; an exception it raises stops the draws and
+    ///     is raised here.
     /// **score_options
     ///     scope, weights, kinds, min_coverage, winsorise, targets, denominate.
     #[pyo3(signature = (year, draws=1000, seed=20240301, weights_spread=0.25, normalise=None, aggregate=None, impute=None, intervals=true, top=None, progress=None, **score_options))]
