@@ -352,6 +352,7 @@ fn folder_in_parallel_with_progress() {
         calls.fetch_add(1, Ordering::Relaxed);
         last.fetch_max(done, Ordering::Relaxed);
         assert_eq!(total, 7);
+        true
     };
     let out = extract_dir(dir.path(), &catalogue(), &Rules::default_rules(), &ExtractOptions::default(), Some(&progress)).unwrap();
     assert_eq!(calls.load(Ordering::Relaxed), 7);
@@ -366,6 +367,24 @@ fn folder_in_parallel_with_progress() {
     assert_eq!(out.values_frame().unwrap().height(), frame.height());
     assert!(out.unmatched_frame().unwrap().height() > 0);
     assert_eq!(out.failures_frame().unwrap().height(), 1);
+}
+
+#[test]
+fn folder_extraction_stops_when_progress_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        std::fs::copy(seed_path(), dir.path().join(format!("r{i:02}.txt"))).unwrap();
+    }
+    let calls = AtomicUsize::new(0);
+    let stop = |_done: usize, total: usize| {
+        assert_eq!(total, 40);
+        calls.fetch_add(1, Ordering::Relaxed);
+        false
+    };
+    let e = extract_dir(dir.path(), &catalogue(), &Rules::default_rules(), &ExtractOptions::default(), Some(&stop)).unwrap_err();
+    assert!(e.to_string().contains("cancelled after") && e.to_string().contains("of 40 files"), "{e}");
+    // Files already begun finish; none is begun after the stop (one per worker thread at most).
+    assert!(calls.load(Ordering::Relaxed) <= rayon::current_num_threads().max(1) + 1, "{}", calls.load(Ordering::Relaxed));
 }
 
 #[test]

@@ -252,7 +252,43 @@ class Scores:
         uncertainty: Any = None,
         lang: str = "zh",
         data_note: str | None = None,
+        *,
+        panel: Panel | None = None,
+        progress: pl.DataFrame | None = None,
+        title: str | None = None,
+        sources: bool = True,
     ) -> Path: ...
+    def to_html(
+        self,
+        path: _Path,
+        year: int | None = None,
+        gaps: pl.DataFrame | None = None,
+        changes: pl.DataFrame | None = None,
+        diagnostics: pl.DataFrame | None = None,
+        uncertainty: Any = None,
+        lang: str = "zh",
+        data_note: str | None = None,
+        *,
+        panel: Panel | None = None,
+        progress: pl.DataFrame | None = None,
+        title: str | None = None,
+        sources: bool = True,
+    ) -> Path: ...
+    def render_html(
+        self,
+        year: int | None = None,
+        gaps: pl.DataFrame | None = None,
+        changes: pl.DataFrame | None = None,
+        diagnostics: pl.DataFrame | None = None,
+        uncertainty: Any = None,
+        lang: str = "zh",
+        data_note: str | None = None,
+        *,
+        panel: Panel | None = None,
+        progress: pl.DataFrame | None = None,
+        title: str | None = None,
+        sources: bool = True,
+    ) -> str: ...
     def _repr_html_(self) -> str: ...
 
 @final

@@ -33,6 +33,8 @@ def write_html(path: str | PathLike[str], scores: Any, **options: Any) -> Path:
     The same as ``scores.to_html(path, **options)``; see :func:`render_html` for the options.
     Returns the path written (UTF-8); missing parent folders are created.
     """
+    if not isinstance(path, (str, PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     return Path(_scores(scores).to_html(path, **options))
 
 

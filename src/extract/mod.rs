@@ -39,7 +39,7 @@ mod title;
 mod types;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -123,14 +123,16 @@ fn extract_file(path: &Path, engine: &Engine<'_>, rules: &Rules, options: &Extra
 }
 
 /// Extracts every report (`.txt`, `.docx`, `.html`, `.htm`) in a folder and its subfolders, in
-/// parallel. `progress(done, total)` is called after each file, from worker threads. A file that
-/// cannot be read is listed in `failures`; a bad rule set fails the call.
+/// parallel. `progress(done, total)` is called after each file, from worker threads, and may
+/// return false to stop: the files not yet begun are left and the call is an error, not a
+/// partial answer. A file that cannot be read is listed in `failures`; a bad rule set fails the
+/// call.
 pub fn extract_dir(
     dir: impl AsRef<Path>,
     catalogue: &Catalogue,
     rules: &Rules,
     options: &ExtractOptions,
-    progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+    progress: Option<&(dyn Fn(usize, usize) -> bool + Sync)>,
 ) -> Result<FolderExtraction> {
     let dir = dir.as_ref();
     let engine = Engine::new(catalogue, rules)?;
@@ -139,17 +141,26 @@ pub fn extract_dir(
     files.sort();
     let total = files.len();
     let done = AtomicUsize::new(0);
+    let stopped = AtomicBool::new(false);
     let results: Vec<(PathBuf, Result<Extraction>)> = files
         .into_par_iter()
-        .map(|path| {
+        .filter_map(|path| {
+            if stopped.load(Ordering::Relaxed) {
+                return None;
+            }
             let r = extract_file(&path, &engine, rules, options);
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if let Some(p) = progress {
-                p(d, total);
+            if let Some(p) = progress
+                && !p(d, total)
+            {
+                stopped.store(true, Ordering::Relaxed);
             }
-            (path, r)
+            Some((path, r))
         })
         .collect();
+    if stopped.into_inner() {
+        return Err(Error::InvalidArgument(format!("cancelled after {} of {total} files", done.into_inner())));
+    }
     let mut out = FolderExtraction { reports: Vec::new(), failures: Vec::new() };
     for (path, r) in results {
         match r {

@@ -1,12 +1,21 @@
 //! Arguments extracted by hand (those that take one thing or a list, a path or an object): every
 //! error names the argument, what it must be, and what it got ("years must be an int or a list
 //! of ints, got str '2024'"), instead of pyo3's bare "Can't extract `str` to `Vec`".
+//!
+//! The argument types of more than one call are parsed here once, by `FromPyObject`
+//! ([`YearsArg`], [`UnitArg`], …); those tied to a class live beside it (`CatalogueArg` in
+//! `catalogue.rs`, `UnitsArg`, `TargetsArg`), the scoring options in `options.rs`.
 
 use pyo3::conversion::FromPyObjectOwned;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
+use polars::prelude::DataFrame;
+
+use super::arrow::from_py_arg;
 use super::errors::ArgumentError;
+use super::run::guard;
+use crate::analytics::Filter;
 
 /// The Python type of `obj` and, when short, its repr: `str '2024'`, `int 5`, `dict`.
 pub(super) fn describe(obj: &Bound<'_, PyAny>) -> String {
@@ -57,3 +66,86 @@ pub(super) fn list<'py, T: FromPyObjectOwned<'py>>(obj: &Bound<'py, PyAny>, name
         })
         .collect()
 }
+
+/// Argument types that take one value or a list of them, each naming itself in its errors.
+macro_rules! one_or_list_arg {
+    ($(#[$doc:meta])* $name:ident($item:ty), $arg:literal, $expected:literal) => {
+        $(#[$doc])*
+        pub(super) struct $name(pub(super) Vec<$item>);
+
+        impl<'a, 'py> FromPyObject<'a, 'py> for $name {
+            type Error = PyErr;
+
+            fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+                guard(|| one_or_list(&obj, $arg, $expected).map(Self))
+            }
+        }
+    };
+}
+
+one_or_list_arg!(
+    /// `years=`: the years to score.
+    YearsArg(i32), "years", "an int or a list of ints"
+);
+one_or_list_arg!(
+    /// `year=` of the analytics: keep only these years.
+    YearArg(i32), "year", "an int or a list of ints"
+);
+one_or_list_arg!(
+    /// `unit=` of the analytics: keep only these units (codes or names).
+    UnitArg(String), "unit", "a unit code or name (str), or a list of them"
+);
+one_or_list_arg!(
+    /// `top=` of `uncertainty`: the k of P(rank ≤ k).
+    TopArg(u32), "top", "a non-negative int or a list of them (k of P(rank ≤ k))"
+);
+
+/// The unit/year filter of `changes`, `gaps`, `progress` and `diagnostics`.
+pub(super) fn filter(unit: Option<UnitArg>, year: Option<YearArg>) -> Filter {
+    Filter { units: unit.map(|u| u.0), years: year.map(|y| y.0) }
+}
+
+/// Argument types that take a name the core parses (its error lists the names it knows); `parse`
+/// serves the arguments whose Python default is a str (`normalise="minmax"`), passed as `&str`.
+macro_rules! name_arg {
+    ($(#[$doc:meta])* $name:ident($value:ty), $arg:literal, $expected:literal) => {
+        $(#[$doc])*
+        pub(super) struct $name(pub(super) $value);
+
+        impl $name {
+            pub(super) fn parse(name: &str) -> PyResult<$value> {
+                <$value>::parse(name).map_err(super::errors::to_py_err)
+            }
+        }
+
+        impl<'a, 'py> FromPyObject<'a, 'py> for $name {
+            type Error = PyErr;
+
+            fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+                super::run::guard(|| Self::parse(&super::args::extract::<String>(&obj, $arg, $expected)?).map(Self))
+            }
+        }
+    };
+}
+
+/// Argument types that take a polars DataFrame (anything with `__arrow_c_stream__`), named in
+/// the TypeError of anything else.
+macro_rules! frame_arg {
+    ($(#[$doc:meta])* $name:ident, $arg:literal) => {
+        $(#[$doc])*
+        pub(super) struct $name(pub(super) DataFrame);
+
+        impl<'a, 'py> FromPyObject<'a, 'py> for $name {
+            type Error = PyErr;
+
+            fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+                guard(|| from_py_arg(&obj, $arg).map(Self))
+            }
+        }
+    };
+}
+
+frame_arg!(
+    /// `data=` of the constructors (`Units`, `Targets`, `Panel`).
+    DataArg, "data"
+);

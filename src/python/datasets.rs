@@ -12,7 +12,7 @@ use crate::datasets::{Written, write_to};
 #[pyfunction]
 #[pyo3(signature = (folder, overwrite=false))]
 pub(super) fn write_datasets(py: Python<'_>, folder: PathBuf, overwrite: bool) -> PyResult<Vec<(&'static str, String)>> {
-    let written = super::run(py, move || write_to(&folder, overwrite))?;
+    let written = super::run::run(py, move || write_to(&folder, overwrite))?;
     Ok(written
         .into_iter()
         .map(|w| {

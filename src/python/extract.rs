@@ -1,13 +1,14 @@
 //! `fazhi.extract`: report text → values with their sentences (bindings only).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pyo3::prelude::*;
 
-use super::arrow::to_polars;
-use super::{PyPanel, args, catalogue_arg, errors, run};
+use super::catalogue::CatalogueArg;
+use super::panel::PyPanel;
+use super::run::{ProgressArg, run, run_frame, run_with_progress};
+use super::{args, errors};
 use crate::extract::{ExtractOptions, FolderExtraction, Lexicon, Rules, extract_dir, extract_path};
 use crate::model::Catalogue;
 use crate::panel::{Panel, PanelOptions};
@@ -33,28 +34,24 @@ pub struct PyExtraction {
 impl PyExtraction {
     #[getter]
     fn values(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.values_frame())?)
+        run_frame(py, &self.inner, |x| x.values_frame())
     }
 
     #[getter]
     fn unmatched(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.unmatched_frame())?)
+        run_frame(py, &self.inner, |x| x.unmatched_frame())
     }
 
     #[getter]
     fn failures(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.failures_frame())?)
+        run_frame(py, &self.inner, |x| x.failures_frame())
     }
 
     /// One row per report: source, title, stated_unit, stated_year (what its title says), unit,
     /// year (what its values carry) and values (how many).
     #[getter]
     fn titles(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.titles_frame())?)
+        run_frame(py, &self.inner, |x| x.titles_frame())
     }
 
     /// The unit detected from the title (or given); None for a folder of several reports.
@@ -77,8 +74,7 @@ impl PyExtraction {
 
     /// The long panel frame (unit, year, indicator, value as written, source = the quote).
     fn to_panel_frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.to_panel_frame())?)
+        run_frame(py, &self.inner, |x| x.to_panel_frame())
     }
 
     /// A validated :class:`Panel` of the extracted values (same catalogue as the extraction).
@@ -203,7 +199,8 @@ fn rules_arg(rules: Option<&Path>, lexicon: Option<&Path>, use_lexicon: bool) ->
 /// use_lexicon : bool
 ///     Map numbers no rule claims by the lexicon (default). False: the rules alone.
 /// progress : bool
-///     Print ``extracting n/N`` to stderr while a folder is read.
+///     Show ``extracting n/N`` while a folder is read: a tqdm bar when tqdm is installed, else a
+///     line on stderr. Ctrl-C stops the reading (KeyboardInterrupt).
 #[pyfunction]
 #[pyo3(signature = (source, unit=None, year=None, rules=None, catalogue=None, encoding=None, min_confidence=0.0, progress=true, lexicon=None, use_lexicon=true, force_unit=false, force_year=false))]
 #[allow(clippy::too_many_arguments)]
@@ -213,7 +210,7 @@ pub fn extract(
     unit: Option<String>,
     year: Option<i32>,
     rules: Option<PathBuf>,
-    catalogue: Option<&Bound<'_, PyAny>>,
+    catalogue: Option<CatalogueArg>,
     encoding: Option<String>,
     min_confidence: f64,
     progress: bool,
@@ -222,7 +219,7 @@ pub fn extract(
     force_unit: bool,
     force_year: bool,
 ) -> PyResult<PyExtraction> {
-    let catalogue = Arc::new(catalogue_arg(py, catalogue)?);
+    let catalogue = Arc::new(catalogue.unwrap_or_default().0);
     let options = ExtractOptions { unit, year, force_unit, force_year, min_confidence, encoding, use_lexicon, ..ExtractOptions::default() };
     let path: PathBuf =
         args::extract(source, "source", "a path to a report or a folder (str or PathLike); for report text use fazhi.extract_text(text)")?;
@@ -237,19 +234,10 @@ pub fn extract(
         return Err(errors::ArgumentError::new_err(format!("no such file or folder: {shown}{hint}")));
     }
     let cat = catalogue.clone();
-    let inner = run(py, move || {
+    let inner = run_with_progress(py, ProgressArg::from(progress), "extracting", move |p| {
         let rules = rules_arg(rules.as_deref(), lexicon.as_deref(), use_lexicon)?;
         if path.is_dir() {
-            let report = |done: usize, total: usize| {
-                if progress {
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(err, "\rextracting {done}/{total}");
-                    if done == total {
-                        let _ = writeln!(err);
-                    }
-                }
-            };
-            extract_dir(&path, &cat, &rules, &options, Some(&report))
+            extract_dir(&path, &cat, &rules, &options, Some(&|done, total| p.report(done, total)))
         } else {
             let x = extract_path(&path, &cat, &rules, &options)?;
             Ok(FolderExtraction { reports: vec![x], failures: Vec::new() })
@@ -269,14 +257,14 @@ pub fn extract_text(
     unit: Option<String>,
     year: Option<i32>,
     rules: Option<PathBuf>,
-    catalogue: Option<&Bound<'_, PyAny>>,
+    catalogue: Option<CatalogueArg>,
     min_confidence: f64,
     lexicon: Option<PathBuf>,
     use_lexicon: bool,
     force_unit: bool,
     force_year: bool,
 ) -> PyResult<PyExtraction> {
-    let catalogue = Arc::new(catalogue_arg(py, catalogue)?);
+    let catalogue = Arc::new(catalogue.unwrap_or_default().0);
     let options = ExtractOptions { unit, year, force_unit, force_year, min_confidence, use_lexicon, ..ExtractOptions::default() };
     let cat = catalogue.clone();
     let inner = run(py, move || {

@@ -5,148 +5,24 @@ use std::sync::{Arc, OnceLock};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use super::arrow::{from_py_arg, to_polars};
-use super::errors::{ArgumentError, to_py_err};
-use super::{PyCatalogue, PyPanel, args, guard, run, targets_arg};
-use crate::model::{Catalogue, Kind};
-use crate::scoring::{self, Aggregate, Impute, Normalise, Scope, ScoreOptions, Scores};
+use polars::prelude::DataFrame;
 
-fn arg_err(message: impl Into<String>) -> PyErr {
-    ArgumentError::new_err(message.into())
-}
+use pyo3::exceptions::{PyTypeError, PyValueError};
 
-/// `"arithmetic"` or `("geometric", "arithmetic")` (indicator → dimension, dimension → composite).
-pub(super) fn aggregate_arg(obj: &Bound<'_, PyAny>) -> PyResult<(Aggregate, Aggregate)> {
-    if let Ok(one) = obj.extract::<String>() {
-        let a = Aggregate::parse(&one).map_err(to_py_err)?;
-        return Ok((a, a));
-    }
-    let (a, b): (String, String) = args::extract(
-        obj,
-        "aggregate",
-        "a method name (\"arithmetic\", \"geometric\", \"minimum\") or a pair of them (dimension level, composite level)",
-    )?;
-    Ok((Aggregate::parse(&a).map_err(to_py_err)?, Aggregate::parse(&b).map_err(to_py_err)?))
-}
+use super::args;
+use super::arrow::from_py_arg;
+use super::catalogue::PyCatalogue;
+use super::options::ScoreArgs;
+use super::panel::PyPanel;
+use super::run::{guard, run, run_frame};
+use crate::model::Catalogue;
+use crate::report::{Lang, Scorecard};
+use crate::scoring::{self, Scores};
 
-pub(super) fn impute_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Impute> {
-    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(Impute::None) };
-    if let Ok(text) = obj.extract::<String>() {
-        return Impute::parse(&text).map_err(to_py_err);
-    }
-    if let Ok((name, k)) = obj.extract::<(String, u32)>() {
-        return Impute::parse(&format!("{name}:{k}")).map_err(to_py_err);
-    }
-    Err(args::wrong("impute", "None, \"carry_forward\", (\"carry_forward\", k) or \"group_median\"", obj))
-}
-
-/// Weights from a mapping {code: weight} or a frame with columns code, weight (and optionally
-/// level). A code that names a dimension weighs the dimension; anything else an indicator.
-pub(super) fn weights_arg(obj: Option<&Bound<'_, PyAny>>, catalogue: &Catalogue) -> PyResult<scoring::Weights> {
-    let mut w = scoring::Weights::default();
-    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(w) };
-    let pairs: Vec<(String, f64, Option<String>)> = if let Ok(d) = obj.cast::<PyDict>() {
-        let mut out = Vec::new();
-        for (k, v) in d.iter() {
-            let key: String = args::extract(&k, "a weights key", "an indicator or dimension code (str)")?;
-            let value: f64 = args::extract(&v, &format!("the weight of {key:?}"), "a number")?;
-            out.push((key, value, None));
-        }
-        out
-    } else {
-        let frame = from_py_arg(obj, "weights")
-            .map_err(|_| args::wrong("weights", "a dict {code: weight} or a polars DataFrame with columns code, weight", obj))?;
-        let code =
-            frame.column("code").and_then(|c| c.str().cloned()).map_err(|_| arg_err("the weights frame needs a string column \"code\""))?;
-        let weight = frame
-            .column("weight")
-            .and_then(|c| c.cast(&polars::prelude::DataType::Float64))
-            .map_err(|_| arg_err("the weights frame needs a numeric column \"weight\""))?;
-        let weight = weight.f64().map_err(to_py_err_polars)?.clone();
-        let level = frame.column("level").ok().and_then(|c| c.str().ok().cloned());
-        (0..frame.height())
-            .map(|i| {
-                let c = code.get(i).ok_or_else(|| arg_err(format!("weights row {}: code is empty", i + 1)))?;
-                let x = weight.get(i).ok_or_else(|| arg_err(format!("weights row {} ({c}): weight is empty", i + 1)))?;
-                Ok((c.to_string(), x, level.as_ref().and_then(|l| l.get(i)).map(str::to_string)))
-            })
-            .collect::<PyResult<_>>()?
-    };
-    for (code, value, level) in pairs {
-        let is_dim = match level.as_deref() {
-            Some("dimension") => true,
-            Some("indicator") => false,
-            Some(other) => return Err(arg_err(format!("weights level must be dimension or indicator, got {other:?}"))),
-            None => catalogue.dimensions.iter().any(|d| d.code == code) && catalogue.resolve(&code).is_none(),
-        };
-        if is_dim {
-            w.dimensions.insert(code, value);
-        } else {
-            w.indicators.insert(code, value);
-        }
-    }
-    Ok(w)
-}
-
-fn to_py_err_polars(e: polars::prelude::PolarsError) -> PyErr {
-    to_py_err(e.into())
-}
-
-pub(super) fn kinds_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<Kind>>> {
-    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
-    let names: Vec<String> = args::one_or_list(obj, "kinds", "\"output\", \"outcome\" or a list of them")?;
-    names
-        .iter()
-        .map(|n| match n.as_str() {
-            "output" => Ok(Kind::Output),
-            "outcome" => Ok(Kind::Outcome),
-            other => Err(arg_err(format!("kinds must be \"output\" and/or \"outcome\", got {other:?}"))),
-        })
-        .collect::<PyResult<Vec<_>>>()
-        .map(Some)
-}
-
-/// `Panel.score`: see its docstring in `mod.rs`.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn score(
-    this: &PyPanel,
-    py: Python<'_>,
-    years: Option<&Bound<'_, PyAny>>,
-    normalise: &str,
-    scope: &str,
-    aggregate: Option<&Bound<'_, PyAny>>,
-    weights: Option<&Bound<'_, PyAny>>,
-    kinds: Option<&Bound<'_, PyAny>>,
-    impute: Option<&Bound<'_, PyAny>>,
-    min_coverage: (f64, f64),
-    winsorise: Option<(f64, f64)>,
-    targets: Option<&Bound<'_, PyAny>>,
-    denominate: bool,
-) -> PyResult<PyScores> {
-    let years = match years.filter(|y| !y.is_none()) {
-        None => None,
-        Some(y) => Some(args::one_or_list(y, "years", "an int or a list of ints")?),
-    };
-    let targets = match targets.filter(|t| !t.is_none()) {
-        Some(t) => Some((*targets_arg(py, t, &this.inner)?).clone()),
-        None => None,
-    };
-    let options = ScoreOptions {
-        years,
-        normalise: Normalise::parse(normalise).map_err(to_py_err)?,
-        scope: Scope::parse(scope).map_err(to_py_err)?,
-        aggregate: match aggregate.filter(|a| !a.is_none()) {
-            Some(a) => aggregate_arg(a)?,
-            None => (Aggregate::Arithmetic, Aggregate::Arithmetic),
-        },
-        weights: weights_arg(weights, this.inner.catalogue())?,
-        kinds: kinds_arg(kinds)?,
-        impute: impute_arg(impute)?,
-        min_coverage,
-        winsorise,
-        targets,
-        denominate,
-    };
+/// `Panel.score` (see its docstring in `panel.rs`): the options built, the panel scored, a
+/// UserWarning for each thing the ranking cannot show.
+pub(super) fn score(this: &PyPanel, py: Python<'_>, args: ScoreArgs) -> PyResult<PyScores> {
+    let options = args.build(py, &this.inner)?;
     let panel = this.inner.clone();
     let scores = run(py, move || scoring::score(&panel, &options))?;
     // What the ranking cannot show: indicators that left the score, too few units to compare.
@@ -176,9 +52,152 @@ impl PyScores {
         if let Some(f) = self.cache[slot].get() {
             return Ok(f.clone_ref(py));
         }
-        let inner = self.inner.clone();
-        let frame = to_polars(py, run(py, move || build(&inner))?)?;
+        let frame = run_frame(py, &self.inner, build)?;
         Ok(self.cache[slot].get_or_init(|| frame).clone_ref(py))
+    }
+}
+
+/// What a scorecard shows besides the scores: the arguments every scorecard writer takes, each
+/// parsed once with an error that names it.
+struct CardArgs {
+    year: Option<i32>,
+    panel: Option<Arc<crate::panel::Panel>>,
+    gaps: Option<DataFrame>,
+    changes: Option<DataFrame>,
+    progress: Option<DataFrame>,
+    diagnostics: Option<DataFrame>,
+    ranks: Option<DataFrame>,
+    lang: Lang,
+    title: Option<String>,
+    data_note: Option<String>,
+    sources: bool,
+}
+
+/// `name`: a polars frame with a `year` column (`target_year` for progress), as
+/// `panel.<name>(...)` returns it, or None.
+fn card_frame(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<DataFrame>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
+    let frame = from_py_arg(obj, name)?;
+    let year = if name == "progress" { "target_year" } else { "year" };
+    if frame.column(year).is_err() {
+        return Err(PyValueError::new_err(format!("{name} must have a {year} column (as panel.{name}(...) returns)")));
+    }
+    Ok(Some(frame))
+}
+
+/// A str or None, else a TypeError naming the argument.
+fn card_text(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<String>> {
+    match obj.filter(|o| !o.is_none()) {
+        None => Ok(None),
+        Some(o) => o
+            .extract::<String>()
+            .map(Some)
+            .map_err(|_| PyTypeError::new_err(format!("{name} must be a str or None, got {}", args::describe(o)))),
+    }
+}
+
+impl CardArgs {
+    #[allow(clippy::too_many_arguments)]
+    fn parse(
+        year: Option<&Bound<'_, PyAny>>,
+        panel: Option<&Bound<'_, PyAny>>,
+        gaps: Option<&Bound<'_, PyAny>>,
+        changes: Option<&Bound<'_, PyAny>>,
+        progress: Option<&Bound<'_, PyAny>>,
+        diagnostics: Option<&Bound<'_, PyAny>>,
+        uncertainty: Option<&Bound<'_, PyAny>>,
+        lang: &str,
+        title: Option<&Bound<'_, PyAny>>,
+        data_note: Option<&Bound<'_, PyAny>>,
+        sources: bool,
+    ) -> PyResult<Self> {
+        guard(|| {
+            let year = match year.filter(|o| !o.is_none()) {
+                None => None,
+                Some(y) if y.is_instance_of::<pyo3::types::PyBool>() => {
+                    return Err(PyTypeError::new_err(format!("year must be an int or None, got {}", args::describe(y))));
+                }
+                Some(y) => Some(
+                    y.extract::<i32>()
+                        .map_err(|_| PyTypeError::new_err(format!("year must be an int or None, got {}", args::describe(y))))?,
+                ),
+            };
+            let panel = match panel.filter(|o| !o.is_none()) {
+                None => None,
+                Some(p) => Some(
+                    p.cast::<PyPanel>()
+                        .map_err(|_| PyTypeError::new_err(format!("panel must be a fazhi.Panel or None, got {}", args::describe(p))))?
+                        .get()
+                        .inner
+                        .clone(),
+                ),
+            };
+            let ranks = match uncertainty.filter(|o| !o.is_none()) {
+                None => None,
+                Some(u) => {
+                    let frame = if u.hasattr("ranks")? && !u.hasattr("columns")? { u.getattr("ranks")? } else { u.clone() };
+                    if !frame.hasattr("__arrow_c_stream__")? {
+                        return Err(PyTypeError::new_err(format!(
+                            "uncertainty must be the result of panel.uncertainty(...) (or a DataFrame of its ranks) or None, got {}",
+                            args::describe(u)
+                        )));
+                    }
+                    let frame = from_py_arg(&frame, "uncertainty")?;
+                    let missing: Vec<&str> =
+                        ["unit", "year", "rank_p05", "rank_p95"].into_iter().filter(|c| frame.column(c).is_err()).collect();
+                    if !missing.is_empty() {
+                        return Err(PyValueError::new_err(format!("uncertainty ranks lack the columns {missing:?}")));
+                    }
+                    Some(frame)
+                }
+            };
+            let lang = Lang::parse(lang).map_err(|_| PyValueError::new_err(format!("lang must be one of \"zh\", \"en\", not {lang:?}")))?;
+            Ok(Self {
+                year,
+                panel,
+                gaps: card_frame(gaps, "gaps")?,
+                changes: card_frame(changes, "changes")?,
+                progress: card_frame(progress, "progress")?,
+                diagnostics: card_frame(diagnostics, "diagnostics")?,
+                ranks,
+                lang,
+                title: card_text(title, "title")?,
+                data_note: card_text(data_note, "data_note")?,
+                sources,
+            })
+        })
+    }
+}
+
+impl PyScores {
+    /// The scorecard of these scores and `card`, handed to `render` (a writer of
+    /// `crate::report`) without the GIL: the one door of every scorecard format.
+    fn render_card<R: Send>(
+        &self,
+        py: Python<'_>,
+        args: CardArgs,
+        render: impl FnOnce(&Scorecard<'_>) -> crate::Result<R> + Send,
+    ) -> PyResult<R> {
+        let inner = self.inner.clone();
+        let catalogue = self.catalogue.clone();
+        run(py, move || {
+            let card = Scorecard {
+                year: args.year,
+                panel: args.panel.as_deref(),
+                catalogue: Some(&catalogue),
+                gaps: args.gaps.as_ref(),
+                changes: args.changes.as_ref(),
+                progress: args.progress.as_ref(),
+                diagnostics: args.diagnostics.as_ref(),
+                ranks: args.ranks.as_ref(),
+                title: args.title,
+                data_note: args.data_note,
+                sources: args.sources,
+                lang: args.lang,
+                ..Scorecard::new(&inner)
+            };
+            render(&card)
+        })
     }
 }
 
@@ -239,8 +258,7 @@ impl PyScores {
     /// the latest scored year).
     #[pyo3(signature = (unit, year=None))]
     fn profile(&self, py: Python<'_>, unit: String, year: Option<i32>) -> PyResult<Py<PyAny>> {
-        let inner = self.inner.clone();
-        to_polars(py, run(py, move || inner.profile(&unit, year))?)
+        run_frame(py, &self.inner, move |x| x.profile(&unit, year))
     }
 
     /// The scores as JSON (serde), for Rust services; written to `path` when given.
@@ -258,8 +276,9 @@ impl PyScores {
     }
 
     /// Writes the Excel scorecard: ranking (data bars, rank intervals when `uncertainty` is
-    /// given), dimension heatmap, target gaps in red/amber/green, changes, one sheet per
-    /// township, data quality and methodology. Chinese labels by default (`lang="en"`).
+    /// given; one A4 page), dimension heatmap, target gaps in red/amber/green, plan progress,
+    /// changes, one sheet per township, data quality and methodology, each set up to print.
+    /// Chinese labels by default (`lang="en"`). :meth:`to_html` lays out the same model.
     ///
     /// Parameters
     /// ----------
@@ -271,50 +290,91 @@ impl PyScores {
     /// uncertainty : object with a ``ranks`` frame, or a frame with unit, year, rank_p05, rank_p95
     /// data_note : str, optional
     ///     Where the data come from (e.g. "synthetic demo data"); printed on the first sheet.
-    #[pyo3(signature = (path, year=None, gaps=None, changes=None, diagnostics=None, uncertainty=None, lang="zh", data_note=None))]
+    /// panel : Panel, optional
+    ///     The panel that was scored: each township's reported values with their source
+    ///     sentences, and the intake counts (rows in, accepted, rejected, skipped).
+    /// progress : polars.DataFrame, optional
+    ///     ``panel.progress(targets)``: the 规划进度 section (targets of later years).
+    /// title : str, optional
+    ///     The title; by default from the county and the year.
+    /// sources : bool, default True
+    ///     False leaves out the table of reported values and their sentences (a shorter print).
+    #[pyo3(signature = (path, year=None, gaps=None, changes=None, diagnostics=None, uncertainty=None, lang="zh", data_note=None, *, panel=None, progress=None, title=None, sources=true))]
     #[allow(clippy::too_many_arguments)]
     fn to_excel(
         &self,
         py: Python<'_>,
         path: std::path::PathBuf,
-        year: Option<i32>,
+        year: Option<&Bound<'_, PyAny>>,
         gaps: Option<&Bound<'_, PyAny>>,
         changes: Option<&Bound<'_, PyAny>>,
         diagnostics: Option<&Bound<'_, PyAny>>,
         uncertainty: Option<&Bound<'_, PyAny>>,
         lang: &str,
-        data_note: Option<String>,
+        data_note: Option<&Bound<'_, PyAny>>,
+        panel: Option<&Bound<'_, PyAny>>,
+        progress: Option<&Bound<'_, PyAny>>,
+        title: Option<&Bound<'_, PyAny>>,
+        sources: bool,
     ) -> PyResult<std::path::PathBuf> {
-        let frame = |o: Option<&Bound<'_, PyAny>>, name: &str| -> PyResult<Option<polars::prelude::DataFrame>> {
-            match o.filter(|o| !o.is_none()) {
-                None => Ok(None),
-                Some(o) => {
-                    let o = if o.hasattr("ranks")? && !o.hasattr("columns")? { o.getattr("ranks")? } else { o.clone() };
-                    Ok(Some(from_py_arg(&o, name)?))
-                }
-            }
-        };
-        let (gaps, changes, diagnostics, ranks) = guard(|| {
-            Ok((frame(gaps, "gaps")?, frame(changes, "changes")?, frame(diagnostics, "diagnostics")?, frame(uncertainty, "uncertainty")?))
-        })?;
-        let lang = crate::report::Lang::parse(lang).map_err(to_py_err)?;
-        let inner = self.inner.clone();
+        let card = CardArgs::parse(year, panel, gaps, changes, progress, diagnostics, uncertainty, lang, title, data_note, sources)?;
         let out = path.clone();
-        run(py, move || {
-            let card = crate::report::Scorecard {
-                scores: &inner,
-                year,
-                gaps: gaps.as_ref(),
-                changes: changes.as_ref(),
-                diagnostics: diagnostics.as_ref(),
-                ranks: ranks.as_ref(),
-                data_note,
-                lang,
-                ..crate::report::Scorecard::new(&inner)
-            };
-            card.write_xlsx(&out)
-        })?;
+        self.render_card(py, card, move |card| card.write_xlsx(&out))?;
         Ok(path)
+    }
+
+    /// Writes the county scorecard for one year as one self-contained HTML page (UTF-8; no
+    /// network, no script; prints on A4 with the ranking on the first page). The arguments are
+    /// those of :meth:`to_excel`; the page and the workbook are laid out from the same model.
+    ///
+    /// Returns the path written; missing parent folders are created.
+    #[pyo3(signature = (path, year=None, gaps=None, changes=None, diagnostics=None, uncertainty=None, lang="zh", data_note=None, *, panel=None, progress=None, title=None, sources=true))]
+    #[allow(clippy::too_many_arguments)]
+    fn to_html(
+        &self,
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        year: Option<&Bound<'_, PyAny>>,
+        gaps: Option<&Bound<'_, PyAny>>,
+        changes: Option<&Bound<'_, PyAny>>,
+        diagnostics: Option<&Bound<'_, PyAny>>,
+        uncertainty: Option<&Bound<'_, PyAny>>,
+        lang: &str,
+        data_note: Option<&Bound<'_, PyAny>>,
+        panel: Option<&Bound<'_, PyAny>>,
+        progress: Option<&Bound<'_, PyAny>>,
+        title: Option<&Bound<'_, PyAny>>,
+        sources: bool,
+    ) -> PyResult<std::path::PathBuf> {
+        let card = CardArgs::parse(year, panel, gaps, changes, progress, diagnostics, uncertainty, lang, title, data_note, sources)?;
+        if path.as_os_str().is_empty() || path.is_dir() {
+            return Err(PyValueError::new_err(format!("path must name a file to write, got {:?} (a folder)", path.display().to_string())));
+        }
+        let out = path.clone();
+        self.render_card(py, card, move |card| card.write_html(&out))?;
+        Ok(path)
+    }
+
+    /// The HTML scorecard of :meth:`to_html` as a string.
+    #[pyo3(signature = (year=None, gaps=None, changes=None, diagnostics=None, uncertainty=None, lang="zh", data_note=None, *, panel=None, progress=None, title=None, sources=true))]
+    #[allow(clippy::too_many_arguments)]
+    fn render_html(
+        &self,
+        py: Python<'_>,
+        year: Option<&Bound<'_, PyAny>>,
+        gaps: Option<&Bound<'_, PyAny>>,
+        changes: Option<&Bound<'_, PyAny>>,
+        diagnostics: Option<&Bound<'_, PyAny>>,
+        uncertainty: Option<&Bound<'_, PyAny>>,
+        lang: &str,
+        data_note: Option<&Bound<'_, PyAny>>,
+        panel: Option<&Bound<'_, PyAny>>,
+        progress: Option<&Bound<'_, PyAny>>,
+        title: Option<&Bound<'_, PyAny>>,
+        sources: bool,
+    ) -> PyResult<String> {
+        let card = CardArgs::parse(year, panel, gaps, changes, progress, diagnostics, uncertainty, lang, title, data_note, sources)?;
+        self.render_card(py, card, |card| card.render_html())
     }
 
     fn __repr__(&self) -> String {

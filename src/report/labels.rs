@@ -157,7 +157,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("year", "年份", "Year"),
     ("not_ranked", "未排名", "not ranked"),
     ("none", "无", "none"),
-    ("rank_interval", "排名区间（5%–95%）", "Rank interval (5 %–95 %)"),
+    ("rank_interval", "名次区间（5%–95%）", "Rank interval (5 %–95 %)"),
     ("median", "中位数", "Median"),
     ("of", "参评数", "Of"),
     ("setting", "设置", "Setting"),

@@ -80,7 +80,8 @@ impl<'a> Scorecard<'a> {
         }
     }
 
-    /// The year shown: as asked, else the latest scored year with a ranked unit.
+    /// The year shown: as asked, else the latest scored year with a ranked unit (the latest
+    /// scored year when no unit is ranked).
     /// A year that was not scored is an error listing the scored years (an empty scorecard
     /// would look like a county where nobody reported anything).
     pub fn shown_year(&self) -> Result<i32> {
@@ -100,12 +101,13 @@ impl<'a> Scorecard<'a> {
             }
             return Ok(y);
         }
+        // With no unit ranked in any year the latest scored year is shown: every township is
+        // listed as not ranked, each with its reason.
         let ranks = comp.column("rank")?.u32()?.clone();
-        (0..comp.height())
-            .filter(|&i| ranks.get(i).is_some())
-            .filter_map(|i| years.get(i))
-            .max()
-            .ok_or_else(|| Error::InvalidArgument("no unit is ranked in any scored year: there is nothing to put on a scorecard".into()))
+        let ranked = (0..comp.height()).filter(|&i| ranks.get(i).is_some()).filter_map(|i| years.get(i)).max();
+        ranked
+            .or_else(|| years.iter().flatten().max())
+            .ok_or_else(|| Error::InvalidArgument("no year was scored: there is nothing to put on a scorecard".into()))
     }
 
     /// Writes the Excel workbook (see [`xlsx`](self) for its sheets).

@@ -484,7 +484,7 @@ impl Scorecard<'_> {
             Some(c) => c.dimensions.iter().map(|d| d.code.clone()).filter(|c| d_dim.iter().any(|d| d.as_deref() == Some(c))).collect(),
             None => d_dim.iter().flatten().cloned().collect::<BTreeSet<_>>().into_iter().collect(),
         };
-        let mut dim_scores: HashMap<(String, String), (Option<f64>, Option<i64>, Option<f64>)> = HashMap::new();
+        let mut dim_scores: HashMap<(String, String), DimCell> = HashMap::new();
         let mut per_dim: HashMap<String, Vec<f64>> = HashMap::new();
         for i in 0..dims.len() {
             if let (Some(u), Some(d)) = (&d_unit[i], &d_dim[i]) {
@@ -1043,6 +1043,9 @@ impl Scorecard<'_> {
         Ok(Quality { intake, excluded, warnings, notes })
     }
 }
+
+/// A unit's score, rank and coverage on one dimension.
+type DimCell = (Option<f64>, Option<i64>, Option<f64>);
 
 fn median(values: &[f64]) -> Option<f64> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();

