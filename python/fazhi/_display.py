@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-__all__ = ["extraction_html", "frame_html", "panel_html", "scores_html", "uncertainty_html"]
+__all__ = ["catalogue_html", "extraction_html", "frame_html", "panel_html", "scores_html", "uncertainty_html"]
 
 ROWS = 8
 _CELL_CHARS = 60
@@ -70,6 +70,23 @@ def _years(values: list[Any]) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
+def catalogue_html(catalogue: Any) -> str:
+    """A catalogue: its name and version, then its dimensions with how many indicators each has."""
+    dims: pl.DataFrame = catalogue.dimensions
+    frame: pl.DataFrame = catalogue.frame
+    counts = frame.group_by("dimension").len() if frame.height else pl.DataFrame({"dimension": [], "len": []})
+    table = dims.join(counts, left_on="code", right_on="dimension", how="left").select(
+        "code", "name_zh", "name_en", pl.col("len").fill_null(0).alias("indicators")
+    )
+    facts: list[tuple[str, Any]] = [
+        ("", getattr(catalogue, "name", None) or None),
+        ("version", getattr(catalogue, "version", None)),
+        ("dimensions", dims.height),
+        ("indicators", frame.height),
+    ]
+    return _block("fazhi Catalogue", facts, frame_html(table, rows=max(ROWS, table.height)))
+
+
 def panel_html(panel: Any) -> str:
     """A panel: its size, coverage and rejected rows, then its first observations."""
     frame: pl.DataFrame = panel.frame
@@ -88,9 +105,18 @@ def panel_html(panel: Any) -> str:
         facts.append(("rejected", f"{rejected.height} of {getattr(panel, 'input_rows', '?')} input rows"))
     if summary.get("catalogue_version"):
         facts.append(("catalogue", summary["catalogue_version"]))
+    skipped = getattr(panel, "skipped", None)
+    if isinstance(skipped, pl.DataFrame) and skipped.height:
+        facts.append(("skipped (合计, 注)", skipped.height))
     table = frame_html(
         frame, ["unit", "year", "indicator", "text", "value", "lo", "hi", "qualifier", "source"]
     )
+    if isinstance(rejected, pl.DataFrame) and rejected.height:
+        table += (
+            "<details><summary>first rejections</summary>"
+            + frame_html(rejected, ["file", "row", "column", "text", "reason", "message"], rows=10)
+            + "</details>"
+        )
     return _block("fazhi Panel", facts, table)
 
 

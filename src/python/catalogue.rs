@@ -6,8 +6,8 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use super::args;
 use super::run::{guard, run, run_frame};
-use super::{args, escape};
 use crate::model::Catalogue;
 
 /// `catalogue=`: a Catalogue or a path to a catalogue file; absent (None), the bundled default.
@@ -142,18 +142,7 @@ impl PyCatalogue {
         )
     }
 
-    fn _repr_html_(&self) -> String {
-        let mut html = format!(
-            "<div><b>fazhi Catalogue</b> version {} — {} dimensions, {} indicators<table><tr><th>dimension</th><th>indicators</th></tr>",
-            escape(&self.inner.version),
-            self.inner.dimensions.len(),
-            self.inner.indicators.len()
-        );
-        for d in &self.inner.dimensions {
-            let n = self.inner.indicators.iter().filter(|i| i.dimension == d.code).count();
-            html.push_str(&format!("<tr><td>{} {}</td><td>{n}</td></tr>", escape(&d.code), escape(&d.name_zh)));
-        }
-        html.push_str("</table></div>");
-        html
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        super::repr_html(slf.as_any(), "catalogue_html")
     }
 }

@@ -108,8 +108,8 @@ impl PyExtraction {
         }
     }
 
-    fn _repr_html_(&self) -> String {
-        super::escape(&self.__repr__())
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        super::repr_html(slf.as_any(), "extraction_html")
     }
 
     /// A new Extraction with the unmatched number at character ``start`` of report ``report``

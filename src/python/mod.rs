@@ -36,6 +36,16 @@ use run::{ProgressArg, guard, run, run_with_progress};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Text made safe for the HTML reprs.
+/// Every `_repr_html_` of the package: the view is `fazhi._display.<view>(obj)`, one Python module
+/// for all notebook displays; the escaped repr when that module cannot be used.
+fn repr_html(obj: &Bound<'_, PyAny>, view: &str) -> PyResult<String> {
+    let py = obj.py();
+    match py.import("fazhi._display").and_then(|m| m.call_method1(view, (obj,))) {
+        Ok(html) => html.extract(),
+        Err(_) => Ok(format!("<pre>{}</pre>", escape(&obj.repr()?.to_string()))),
+    }
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

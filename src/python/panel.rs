@@ -13,10 +13,10 @@ use super::catalogue::{CatalogueArg, PyCatalogue};
 use super::errors::{self, to_py_err};
 use super::options::{AggregateArg, Choices, ImputeArg, KindsArg, NormaliseArg, ScopeArg, ScoreArgs, ScoreKwargs, WeightsArg};
 use super::run::{ProgressArg, guard, run, run_frame};
+use super::scores;
 use super::targets::TargetsArg;
 use super::uncertainty::{self, DrawArgs};
 use super::units::UnitsArg;
-use super::{escape, scores};
 use crate::analytics;
 use crate::panel::{Panel, PanelOptions, PanelSummary};
 
@@ -418,41 +418,8 @@ impl PyPanel {
         ))
     }
 
-    fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
-        let s = self.summary_struct(py)?;
-        let mut html = String::from("<div><b>fazhi Panel</b><table>");
-        let rows = [
-            ("units", s.units.to_string()),
-            ("years", s.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")),
-            ("indicators", format!("{} of {}", s.indicators, self.inner.catalogue().indicators.len())),
-            ("observations", s.observations.to_string()),
-            ("coverage", format!("{:.1}%", s.coverage * 100.0)),
-            ("qualified values", s.qualified.to_string()),
-            ("rejected rows", format!("{} of {}", s.rejected, s.input_rows)),
-            ("skipped (合计, 注)", s.skipped.to_string()),
-            ("catalogue", s.catalogue_version.clone()),
-        ];
-        for (k, v) in rows {
-            html.push_str(&format!("<tr><th style=\"text-align:left\">{k}</th><td>{}</td></tr>", escape(&v)));
-        }
-        html.push_str("</table>");
-        let rejections = self.inner.rejections();
-        if !rejections.is_empty() {
-            html.push_str("<details><summary>first rejections</summary><table><tr><th>row</th><th>column</th><th>text</th><th>reason</th><th>message</th></tr>");
-            for r in rejections.iter().take(10) {
-                html.push_str(&format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    r.row,
-                    escape(&r.column),
-                    escape(r.text.as_deref().unwrap_or("")),
-                    r.reason.as_str(),
-                    escape(&r.message)
-                ));
-            }
-            html.push_str("</table></details>");
-        }
-        html.push_str("</div>");
-        Ok(html)
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        super::repr_html(slf.as_any(), "panel_html")
     }
 }
 

@@ -3,7 +3,7 @@
 use std::sync::{Arc, OnceLock};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::PyDict;
 
 use polars::prelude::DataFrame;
 
@@ -393,11 +393,6 @@ impl PyScores {
     }
 
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        // The notebook view lives in Python (fazhi._display); the repr is the fallback.
-        let py = slf.py();
-        match py.import("fazhi._display").and_then(|m| m.call_method1("scores_html", PyTuple::new(py, [slf.as_any()])?)) {
-            Ok(html) => html.extract(),
-            Err(_) => Ok(format!("<pre>{}</pre>", super::escape(&slf.get().__repr__()))),
-        }
+        super::repr_html(slf.as_any(), "scores_html")
     }
 }

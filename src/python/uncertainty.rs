@@ -7,7 +7,6 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
 
 use super::args::{self, TopArg};
 use super::arrow::to_polars;
@@ -153,10 +152,6 @@ impl PyUncertainty {
     }
 
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        let py = slf.py();
-        match py.import("fazhi._display").and_then(|m| m.call_method1("uncertainty_html", PyTuple::new(py, [slf.as_any()])?)) {
-            Ok(html) => html.extract(),
-            Err(_) => Ok(format!("<pre>{}</pre>", super::escape(&slf.get().__repr__()))),
-        }
+        super::repr_html(slf.as_any(), "uncertainty_html")
     }
 }

@@ -156,6 +156,34 @@ pub(super) fn render(model: &Model) -> Result<String> {
 mod tests {
     use super::*;
 
+    /// Every label key a renderer or the model asks for is in the table (an unknown key would
+    /// print as itself: an internal code on the page).
+    #[test]
+    fn every_label_key_used_exists() {
+        let known = Lang::Zh.labels();
+        let mut used = Vec::new();
+        let mut scan = |text: &str, open: &str, close: char| {
+            for (at, _) in text.match_indices(open) {
+                // `t("` of the closure, not the end of `get("` or `part("`.
+                if text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let key: String = text[at + open.len()..].chars().take_while(|c| *c != close).collect();
+                if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+                    used.push(key);
+                }
+            }
+        };
+        scan(TEMPLATE, "t.", ' ');
+        for source in [include_str!("model.rs"), include_str!("xlsx.rs"), include_str!("html.rs")] {
+            scan(source, "label(\"", '"');
+            scan(source, "t(\"", '"');
+        }
+        assert!(used.len() > 100, "the scan finds the keys ({})", used.len());
+        let missing: Vec<&String> = used.iter().filter(|k| !known.contains_key(k.as_str())).collect();
+        assert!(missing.is_empty(), "label keys used but not defined: {missing:?}");
+    }
+
     #[test]
     fn heat_runs_light_to_dark() {
         assert_eq!(heat_colour(0.0).0, "#f7fbff");

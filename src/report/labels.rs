@@ -351,6 +351,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("all_units", "全部", "all"),
     ("sheet_progress", "规划进度", "Progress"),
+    ("rank_same", "持平", "same"),
     (
         "notes_elsewhere",
         "另有{n}条提示（如报告为100%的比率），见Excel工作簿“数据质量”表。",

@@ -158,6 +158,8 @@ def test_kinds_and_profile(toy: fazhi.Panel) -> None:
         "rank",
         "of",
         "label",
+        "reported",
+        "reported_median",
     ]
     assert toy.score().profile("合成二镇").equals(prof)  # by name as well as by code
     d2 = prof.filter(pl.col("code") == "D2").row(0, named=True)

@@ -83,6 +83,7 @@ def test_excel_with_rank_intervals(demo: fazhi.Panel, tmp_path: Path) -> None:
     path = scores.to_excel(tmp_path / "card.xlsx", uncertainty=u, data_note="synthetic")
     book = openpyxl.load_workbook(path)
     sheet = book["排名"]
-    header = [c.value for c in sheet[4]]
-    assert "排名区间（5%–95%）" in header
-    assert sheet.cell(row=5, column=header.index("排名区间（5%–95%）") + 1).value
+    header = [c.value for c in sheet[5]]
+    assert "名次区间（5%–95%）" in header
+    interval = sheet.cell(row=6, column=header.index("名次区间（5%–95%）") + 1).value
+    assert interval and "." not in interval  # whole ranks: "1–4" or "3"
