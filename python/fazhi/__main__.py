@@ -242,7 +242,8 @@ def _demo(args: argparse.Namespace) -> int:
     )
     progress = demo.progress(targets)
     print("-- progress towards the 2025 plan (method compound, linear where compound is undefined):")
-    _print_frame(progress.group_by("category").len().sort("len", descending=True), args.rows)
+    counts = progress.group_by("category").len()
+    _print_frame(counts.sort(["len", "category"], descending=[True, False]), args.rows)
     flags = demo.diagnostics()
     print("-- data-quality flags (warnings):")
     _print_frame(

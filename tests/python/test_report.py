@@ -126,7 +126,8 @@ def test_html_names_every_township_in_chinese(full_html: str) -> None:
     units = pl.read_csv(DEMO / "units.csv")
     for name in units["name"]:
         assert f">{name}</h2>" in full_html
-    for label in ("县域总览", "综合排名", "分维度得分", "各维度得分", "目标达标情况", "规划进度", "报告数据与原文", "方法说明"):
+    labels = ("县域总览", "综合排名", "分维度得分", "各维度得分", "目标达标情况", "规划进度", "报告数据与原文", "方法说明")
+    for label in labels:
         assert label in full_html
     assert '<html lang="zh-CN">' in full_html
     # Chinese names of dimensions and indicators, and a value as it was written.
@@ -228,7 +229,9 @@ def test_year_choice_sources_and_errors(panel: fazhi.Panel, scores: fazhi.Scores
     assert "报告数据与原文" not in short and len(short) < len(render_html(scores, panel=panel)) / 2
 
 
-def test_workbook_and_page_share_one_model(panel: fazhi.Panel, scores: fazhi.Scores, targets: fazhi.Targets, tmp_path: Path) -> None:
+def test_workbook_and_page_share_one_model(
+    panel: fazhi.Panel, scores: fazhi.Scores, targets: fazhi.Targets, tmp_path: Path
+) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     gaps = panel.gaps(targets)
     page = render_html(scores, panel=panel, gaps=gaps)
