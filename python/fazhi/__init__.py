@@ -44,6 +44,7 @@ from fazhi._fazhi import (
     extract,
     extract_text,
     parse_value,
+    words,
     write_datasets,
 )
 
@@ -71,6 +72,7 @@ __all__ = [
     "extract",
     "extract_text",
     "parse_value",
+    "words",
     "write_datasets",
 ]
 

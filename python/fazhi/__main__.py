@@ -258,7 +258,11 @@ def _demo(args: argparse.Namespace) -> int:
     _print_wrapped(seed_flags, ["indicator", "check", "severity"], "message", args.rows)
     print()
     scores = demo.score()
-    note = "SYNTHETIC demo county (合成…): invented numbers for trying fazhi out; do not cite them"
+    note = (
+        "合成（虚构）示范县：数字为演示而编造，不得引用"
+        if args.lang == "zh"
+        else "SYNTHETIC demo county (合成…): invented numbers for trying fazhi out; do not cite them"
+    )
     print(f"== SYNTHETIC demo county: composite scores and ranks, {latest} ({scores})")
     _print_frame(_ranking_table(scores, latest), args.rows)
     u = demo.uncertainty(latest, draws=1000, seed=1, normalise=["minmax", "rank"], progress=False)

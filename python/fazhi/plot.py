@@ -210,6 +210,11 @@ def ranks(
     )
     if rows.height == 0:
         raise ValueError(f"no ranked township in {year}")
+    # Flags in the reader's words ("含限定值"), from the scorecards' vocabulary.
+    from fazhi import words
+
+    flags = pl.col("flags").cast(pl.String)
+    rows = rows.with_columns(flags.map_elements(lambda f: words("flags", f, lang), return_dtype=pl.String))
     order = rows["label"].to_list()
     y = alt.Y("label:N", sort=order, title=None, axis=_axis(alt))
     tooltip = [
@@ -280,7 +285,7 @@ def heatmap(scores: Any, year: int | None = None, *, lang: str = "zh") -> alt.To
     x_order = [dim_names.get(d, d) for d in dim_order]
     base = alt.Chart(_data(alt, data)).encode(
         x=alt.X(
-            "dimension_name:N", sort=x_order, title=None, axis=_axis(alt, labelAngle=-35, labelLimit=180)
+            "dimension_name:N", sort=x_order, title=None, axis=_axis(alt, labelAngle=-35, labelLimit=320)
         ),
         y=alt.Y("label:N", sort=units["label"].to_list(), title=None, axis=_axis(alt)),
     )

@@ -76,6 +76,22 @@ fn parse_value<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>>
     Ok(d)
 }
 
+/// A cell of a fazhi frame in a reader's words: the flags, statuses, comparators, checks and
+/// reasons of ``column`` in Chinese (``lang="zh"``) or English, from the same vocabulary as the
+/// scorecards. ``fazhi.plot`` uses it for its tooltips and legends.
+///
+/// Examples
+/// --------
+/// >>> import fazhi
+/// >>> fazhi.words("status", "missed")
+/// '未达标'
+#[pyfunction]
+#[pyo3(signature = (column, text, lang="zh"))]
+fn words(column: &str, text: &str, lang: &str) -> PyResult<String> {
+    let lang = crate::report::Lang::parse(lang).map_err(errors::to_py_err)?;
+    Ok(lang.cell(column, text, &|_| None))
+}
+
 /// Panics on purpose, so the tests can check how a bug in fazhi reaches Python: inside the
 /// GIL-free work (`detached=True`) or in the binding code around it. A message starting with
 /// ``worker:`` panics in the worker thread of a long call instead (as the draws run).
@@ -104,6 +120,7 @@ fn _fazhi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<uncertainty::PyUncertainty>()?;
     m.add_class::<arrow::ArrowStream>()?;
     m.add_function(wrap_pyfunction!(parse_value, m)?)?;
+    m.add_function(wrap_pyfunction!(words, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(datasets::write_datasets, m)?)?;
     m.add_class::<extract::PyExtraction>()?;

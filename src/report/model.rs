@@ -839,7 +839,14 @@ impl Scorecard<'_> {
                     lang.label("progress_aim"),
                     &[("year", target_year[i].unwrap_or_default().to_string()), ("target", target_text.clone())],
                 );
-                let pace = projected[i].map(|x| fill(lang.label("progress_pace"), &[("value", ctx.figure(x, &code))])).unwrap_or_default();
+                // A rate carried forward past 100 % (or below 0) reads as its bound: "预计100%".
+                let bounded = |x: f64| match ctx.indicator(&code).map(|i| i.measure) {
+                    Some(Measure::Percent) => x.clamp(0.0, 100.0),
+                    _ => x,
+                };
+                let pace = projected[i]
+                    .map(|x| fill(lang.label("progress_pace"), &[("value", ctx.figure(bounded(x), &code))]))
+                    .unwrap_or_default();
                 ProgressRow {
                     unit_name: ctx.unit_name(&u),
                     unit: u,

@@ -187,3 +187,11 @@ def test_a_panic_is_an_internal_error_that_says_it_is_a_bug(detached: bool) -> N
     assert "bug in fazhi" in message and "report it" in message
     assert not isinstance(caught.value, (fazhi.ArgumentError, fazhi.InputError))
     assert issubclass(fazhi.InternalError, fazhi.FazhiError)
+
+
+def test_words_read_codes_as_the_scorecards_do() -> None:
+    assert fazhi.words("status", "missed") == "未达标"
+    assert fazhi.words("status", "missed", lang="en") != "missed"
+    assert fazhi.words("flags", "qualified,imputed") == "含限定值、含插补"
+    with pytest.raises(fazhi.ArgumentError, match="lang"):
+        fazhi.words("status", "met", lang="fr")
