@@ -172,12 +172,19 @@ pub struct UnitTargets {
     pub missed_rows: Vec<TargetRow>,
 }
 
+/// Whose row it is: a unit and an indicator, by code and by name.
 #[derive(Debug, Clone, Serialize)]
-pub struct TargetRow {
+pub struct Subject {
     pub unit: String,
     pub unit_name: String,
     pub indicator: String,
     pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetRow {
+    #[serde(flatten)]
+    pub of: Subject,
     /// "不少于1500份".
     pub target_text: String,
     pub value: Option<f64>,
@@ -197,10 +204,8 @@ pub struct TargetRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangeRow {
-    pub unit: String,
-    pub unit_name: String,
-    pub indicator: String,
-    pub name: String,
+    #[serde(flatten)]
+    pub of: Subject,
     pub prev_year: Option<i64>,
     pub prev_value: Option<f64>,
     pub prev_text: String,
@@ -227,10 +232,8 @@ pub struct Progress {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgressRow {
-    pub unit: String,
-    pub unit_name: String,
-    pub indicator: String,
-    pub name: String,
+    #[serde(flatten)]
+    pub of: Subject,
     pub latest_year: Option<i64>,
     pub latest_value: Option<f64>,
     pub target_year: Option<i64>,
@@ -405,6 +408,11 @@ impl Ctx<'_> {
 
     fn indicator_name(&self, code: &str) -> String {
         self.indicator_names.get(code).cloned().unwrap_or_else(|| code.to_string())
+    }
+
+    fn subject(&self, unit: &Option<String>, indicator: &Option<String>) -> Subject {
+        let (unit, indicator) = (unit.clone().unwrap_or_default(), indicator.clone().unwrap_or_default());
+        Subject { unit_name: self.unit_name(&unit), name: self.indicator_name(&indicator), unit, indicator }
     }
 
     fn unit_name(&self, code: &str) -> String {
@@ -589,7 +597,7 @@ impl Scorecard<'_> {
                 .collect();
             let (strengths, weaknesses) = self.points(&ctx, unit, year, scope)?;
             let unit_targets = targets.as_ref().map(|all| {
-                let mine: Vec<&TargetRow> = all.iter().filter(|t| t.unit == unit).collect();
+                let mine: Vec<&TargetRow> = all.iter().filter(|t| t.of.unit == unit).collect();
                 let count = |s: &str| mine.iter().filter(|t| t.status == s).count();
                 let (met, missed, no_data) = (count("met"), count("missed"), count("no_data"));
                 let mut missed_rows: Vec<TargetRow> = mine.iter().filter(|t| t.status == "missed").map(|t| (*t).clone()).collect();
@@ -613,13 +621,14 @@ impl Scorecard<'_> {
             });
             let unit_changes = changes.as_ref().map(|all| {
                 let mut mine: Vec<ChangeRow> =
-                    all.iter().filter(|c| c.unit == unit && matches!(c.status.as_str(), "improved" | "declined")).cloned().collect();
+                    all.iter().filter(|c| c.of.unit == unit && matches!(c.status.as_str(), "improved" | "declined")).cloned().collect();
                 let size = |c: &ChangeRow| c.rel_change.map(f64::abs).or(c.abs_change.map(f64::abs)).unwrap_or(0.0);
                 mine.sort_by(|a, b| size(b).total_cmp(&size(a)));
                 mine.truncate(TOP_CHANGES);
                 mine
             });
-            let unit_progress = progress.as_ref().map(|p| p.rows.iter().filter(|r| r.unit == unit).cloned().collect()).unwrap_or_default();
+            let unit_progress =
+                progress.as_ref().map(|p| p.rows.iter().filter(|r| r.of.unit == unit).cloned().collect()).unwrap_or_default();
             let reported = observed_cols.as_ref().map(|(u, ind, text, lo, hi, q, src)| {
                 let mut rows: Vec<(usize, ReportedRow)> = (0..u.len())
                     .filter(|&k| u[k].as_deref() == Some(unit))
@@ -738,8 +747,8 @@ impl Scorecard<'_> {
         let qualified = g.bools("qualified");
         (0..g.len())
             .map(|i| {
-                let code = ind[i].clone().unwrap_or_default();
-                let u = unit[i].clone().unwrap_or_default();
+                let of = ctx.subject(&unit[i], &ind[i]);
+                let code = of.indicator.clone();
                 let s = status[i].clone().unwrap_or_default();
                 let value_text = match value[i] {
                     Some(x) => {
@@ -749,9 +758,7 @@ impl Scorecard<'_> {
                     None => "—".to_string(),
                 };
                 TargetRow {
-                    unit_name: ctx.unit_name(&u),
-                    unit: u,
-                    name: ctx.indicator_name(&code),
+                    of,
                     target_text: ctx.target_text(cmp[i].as_deref().unwrap_or(""), target[i], target_hi[i], &code),
                     value: value[i],
                     value_text,
@@ -764,7 +771,6 @@ impl Scorecard<'_> {
                         .map(|c| ctx.lang.label(if c { "certain_yes" } else { "certain_no" }).to_string())
                         .unwrap_or_default(),
                     reason: reason[i].as_deref().map(|r| ctx.sentence(r)),
-                    indicator: code,
                 }
             })
             .collect()
@@ -778,8 +784,8 @@ impl Scorecard<'_> {
             (c.nums("abs_change"), c.nums("rel_change"), c.strs("status"), c.bools("certain"), c.strs("reason"));
         (0..c.len())
             .map(|i| {
-                let code = ind[i].clone().unwrap_or_default();
-                let u = unit[i].clone().unwrap_or_default();
+                let of = ctx.subject(&unit[i], &ind[i]);
+                let code = of.indicator.clone();
                 let s = status[i].clone().unwrap_or_default();
                 let change_text = match (abs[i], rel[i]) {
                     (Some(a), Some(r)) => format!("{}（{}%）", fmt::signed(a), fmt::signed((r * 100.0).round())),
@@ -787,9 +793,7 @@ impl Scorecard<'_> {
                     _ => "—".to_string(),
                 };
                 ChangeRow {
-                    unit_name: ctx.unit_name(&u),
-                    unit: u,
-                    name: ctx.indicator_name(&code),
+                    of,
                     prev_year: prev_year[i],
                     prev_value: prev[i],
                     prev_text: prev[i].map_or_else(|| "—".to_string(), |x| ctx.figure(x, &code)),
@@ -809,7 +813,6 @@ impl Scorecard<'_> {
                         .map(|c| ctx.lang.label(if c { "certain_yes" } else { "certain_no" }).to_string())
                         .unwrap_or_default(),
                     reason: reason[i].as_deref().map(|r| ctx.sentence(r)),
-                    indicator: code,
                 }
             })
             .collect()
@@ -827,8 +830,8 @@ impl Scorecard<'_> {
         let mut rows: Vec<ProgressRow> = (0..p.len())
             .filter(|&i| target_year[i].is_some_and(|t| t > i64::from(year)))
             .map(|i| {
-                let code = ind[i].clone().unwrap_or_default();
-                let u = unit[i].clone().unwrap_or_default();
+                let of = ctx.subject(&unit[i], &ind[i]);
+                let code = of.indicator.clone();
                 let cat = category[i].clone().unwrap_or_default();
                 let target_text = ctx.target_text(cmp[i].as_deref().unwrap_or(""), target[i], None, &code);
                 let now = match (latest_year[i], latest[i]) {
@@ -848,9 +851,7 @@ impl Scorecard<'_> {
                     .map(|x| fill(lang.label("progress_pace"), &[("value", ctx.figure(bounded(x), &code))]))
                     .unwrap_or_default();
                 ProgressRow {
-                    unit_name: ctx.unit_name(&u),
-                    unit: u,
-                    name: ctx.indicator_name(&code),
+                    of,
                     latest_year: latest_year[i],
                     latest_value: latest[i],
                     target_year: target_year[i],
@@ -861,11 +862,10 @@ impl Scorecard<'_> {
                     colour: progress_colour(&cat),
                     category: cat,
                     reason: reason[i].as_deref().map(|r| ctx.sentence(r)),
-                    indicator: code,
                 }
             })
             .collect();
-        rows.sort_by(|a, b| (&a.unit_name, &a.unit, &a.name).cmp(&(&b.unit_name, &b.unit, &b.name)));
+        rows.sort_by(|a, b| (&a.of.unit_name, &a.of.unit, &a.of.name).cmp(&(&b.of.unit_name, &b.of.unit, &b.of.name)));
         let mut counts: BTreeMap<&str, (usize, String)> = BTreeMap::new();
         for r in &rows {
             counts.entry(r.colour).or_insert((0, String::new())).0 += 1;

@@ -315,8 +315,8 @@ fn build(book: &mut Workbook, m: &Model) -> X<()> {
             .iter()
             .map(|r| {
                 let cells = vec![
-                    (&r.unit_name).into(),
-                    (&r.name).into(),
+                    (&r.of.unit_name).into(),
+                    (&r.of.name).into(),
                     (&r.target_text).into(),
                     (&r.value_text).into(),
                     number(r.gap),
@@ -349,8 +349,8 @@ fn build(book: &mut Workbook, m: &Model) -> X<()> {
             .iter()
             .map(|r| {
                 let cells = vec![
-                    (&r.unit_name).into(),
-                    (&r.name).into(),
+                    (&r.of.unit_name).into(),
+                    (&r.of.name).into(),
                     (&r.sentence).into(),
                     int(r.target_year),
                     number(r.latest_value),
@@ -390,8 +390,8 @@ fn build(book: &mut Workbook, m: &Model) -> X<()> {
             .iter()
             .map(|r| {
                 let cells = vec![
-                    (&r.unit_name).into(),
-                    (&r.name).into(),
+                    (&r.of.unit_name).into(),
+                    (&r.of.name).into(),
                     int(r.prev_year),
                     number(r.prev_value),
                     number(r.value),
@@ -574,7 +574,7 @@ fn township(s: &mut Sheet<'_>, m: &Model, u: &UnitCard) -> X<()> {
                 .iter()
                 .map(|r| {
                     (
-                        vec![(&r.name).into(), (&r.target_text).into(), (&r.value_text).into(), number(r.gap), share(r.achievement)],
+                        vec![(&r.of.name).into(), (&r.target_text).into(), (&r.value_text).into(), number(r.gap), share(r.achievement)],
                         colour(r.colour),
                     )
                 })
@@ -588,7 +588,7 @@ fn township(s: &mut Sheet<'_>, m: &Model, u: &UnitCard) -> X<()> {
         let rows = u
             .progress
             .iter()
-            .map(|r| (vec![(&r.name).into(), (&r.sentence).into(), (&r.category_text).into()], colour(r.colour)))
+            .map(|r| (vec![(&r.of.name).into(), (&r.sentence).into(), (&r.category_text).into()], colour(r.colour)))
             .collect();
         s.table(&[t("indicator"), t("progress"), t("assessment")], rows, false)?;
     }
@@ -599,7 +599,13 @@ fn township(s: &mut Sheet<'_>, m: &Model, u: &UnitCard) -> X<()> {
             .iter()
             .map(|r| {
                 (
-                    vec![(&r.name).into(), (&r.prev_text).into(), (&r.value_text).into(), (&r.change_text).into(), (&r.status_text).into()],
+                    vec![
+                        (&r.of.name).into(),
+                        (&r.prev_text).into(),
+                        (&r.value_text).into(),
+                        (&r.change_text).into(),
+                        (&r.status_text).into(),
+                    ],
                     None,
                 )
             })
