@@ -577,6 +577,14 @@ impl Scorecard<'_> {
         let indicator_order: HashMap<&str, usize> =
             catalogue.map(|c| c.indicators.iter().enumerate().map(|(k, i)| (i.code.as_str(), k)).collect()).unwrap_or_default();
 
+        // Each table's rows by unit, once (a scan per township would be quadratic in the units).
+        let targets_of = by_unit(targets.iter().flatten(), |t| t.of.unit.as_str());
+        let changes_of = by_unit(changes.iter().flatten(), |c| c.of.unit.as_str());
+        let progress_of = by_unit(progress.iter().flat_map(|p| &p.rows), |r| r.of.unit.as_str());
+        let observed_of: HashMap<&str, Vec<usize>> = match &observed_cols {
+            Some((u, ..)) => by_unit(0..u.len(), |&k| u[k].as_deref().unwrap_or("")),
+            None => HashMap::new(),
+        };
         let mut cards = Vec::with_capacity(ranking.len());
         for row in &ranking {
             let unit = row.unit.as_str();
@@ -596,8 +604,8 @@ impl Scorecard<'_> {
                 })
                 .collect();
             let (strengths, weaknesses) = self.points(&ctx, unit, year, scope)?;
-            let unit_targets = targets.as_ref().map(|all| {
-                let mine: Vec<&TargetRow> = all.iter().filter(|t| t.of.unit == unit).collect();
+            let unit_targets = targets.as_ref().map(|_| {
+                let mine: Vec<&TargetRow> = targets_of.get(unit).cloned().unwrap_or_default();
                 let count = |s: &str| mine.iter().filter(|t| t.status == s).count();
                 let (met, missed, no_data) = (count("met"), count("missed"), count("no_data"));
                 let mut missed_rows: Vec<TargetRow> = mine.iter().filter(|t| t.status == "missed").map(|t| (*t).clone()).collect();
@@ -619,20 +627,24 @@ impl Scorecard<'_> {
                     missed_rows,
                 }
             });
-            let unit_changes = changes.as_ref().map(|all| {
+            let unit_changes = changes.as_ref().map(|_| {
+                let mine = changes_of.get(unit).map(Vec::as_slice).unwrap_or_default();
                 let mut mine: Vec<ChangeRow> =
-                    all.iter().filter(|c| c.of.unit == unit && matches!(c.status.as_str(), "improved" | "declined")).cloned().collect();
+                    mine.iter().filter(|c| matches!(c.status.as_str(), "improved" | "declined")).map(|c| (*c).clone()).collect();
                 let size = |c: &ChangeRow| c.rel_change.map(f64::abs).or(c.abs_change.map(f64::abs)).unwrap_or(0.0);
                 mine.sort_by(|a, b| size(b).total_cmp(&size(a)));
                 mine.truncate(TOP_CHANGES);
                 mine
             });
-            let unit_progress =
-                progress.as_ref().map(|p| p.rows.iter().filter(|r| r.of.unit == unit).cloned().collect()).unwrap_or_default();
-            let reported = observed_cols.as_ref().map(|(u, ind, text, lo, hi, q, src)| {
-                let mut rows: Vec<(usize, ReportedRow)> = (0..u.len())
-                    .filter(|&k| u[k].as_deref() == Some(unit))
-                    .map(|k| {
+            let unit_progress: Vec<ProgressRow> =
+                progress_of.get(unit).map(|rows| rows.iter().map(|r| (*r).clone()).collect()).unwrap_or_default();
+            let reported = observed_cols.as_ref().map(|(_, ind, text, lo, hi, q, src)| {
+                let mut rows: Vec<(usize, ReportedRow)> = observed_of
+                    .get(unit)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&k| {
                         let code = ind[k].clone().unwrap_or_default();
                         let interval = match (lo[k], hi[k]) {
                             (Some(a), Some(b)) if a == b => fmt::value(a),
@@ -1053,6 +1065,15 @@ impl Scorecard<'_> {
 
 /// A unit's score, rank and coverage on one dimension.
 type DimCell = (Option<f64>, Option<i64>, Option<f64>);
+
+/// `items` grouped by their unit code, in their order.
+fn by_unit<'a, T>(items: impl IntoIterator<Item = T>, unit: impl Fn(&T) -> &'a str) -> HashMap<&'a str, Vec<T>> {
+    let mut out: HashMap<&str, Vec<T>> = HashMap::new();
+    for item in items {
+        out.entry(unit(&item)).or_default().push(item);
+    }
+    out
+}
 
 fn median(values: &[f64]) -> Option<f64> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
